@@ -43,10 +43,39 @@ def _add_corpus(sub: argparse._SubParsersAction) -> None:
     fetch.set_defaults(func=commands.corpus_fetch)
 
 
+def _add_lsp(sub: argparse._SubParsersAction) -> None:
+    lsp = sub.add_parser("lsp", help="run the language server (stdio by default)")
+    lsp.add_argument("--tcp", metavar="HOST:PORT", default=None, help="listen on TCP instead of stdio")
+    lsp.add_argument("--log-file", default=None, help="write logs here instead of stderr")
+    lsp.set_defaults(func=commands.lsp)
+
+
+def _add_complete(sub: argparse._SubParsersAction) -> None:
+    complete = sub.add_parser("complete", help="complete at PATH:LINE:COL (1-based) and print the result")
+    complete.add_argument("location", metavar="PATH:LINE:COL")
+    complete.add_argument("--json", action="store_true", help="print JSON with timings")
+    complete.add_argument("--model", default=None, help="model folder (default: the shipped model)")
+    complete.add_argument("--engine", default="embedded", choices=("embedded", "transformers", "remote"))
+    complete.add_argument("--endpoint", default=None, help="remote engine URL")
+    complete.add_argument("--max-tokens", type=int, default=48)
+    complete.add_argument("--mode", default="auto", choices=("auto", "line", "block"))
+    complete.add_argument("--unconstrained", action="store_true", help="no grammar constraint (for comparison)")
+    complete.set_defaults(func=commands.complete)
+
+
+def _add_doctor(sub: argparse._SubParsersAction) -> None:
+    doctor = sub.add_parser("doctor", help="check the installation offline; non-zero exit on a problem")
+    doctor.add_argument("--model", default=None)
+    doctor.set_defaults(func=commands.doctor)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="maze", description=__doc__.splitlines()[0])
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (logs go to stderr)")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_lsp(sub)
+    _add_complete(sub)
+    _add_doctor(sub)
     _add_grammar(sub)
     _add_corpus(sub)
     return parser
@@ -54,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    commands.configure_logging(args.log_level, getattr(args, "log_file", None))
     func: Handler = args.func
     return func(args)
 

@@ -3,8 +3,98 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import logging
+import os
 import sys
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def configure_logging(level: str, log_file: str | None = None) -> None:
+    """Logs go to stderr (stdout carries the protocol) or a file.
+
+    pygls logs whole JSON-RPC bodies at INFO, which contain the user's code: its loggers stay at
+    WARNING unless MAZE_LOG_USER_CODE=1 is set deliberately.
+    """
+    handler: logging.Handler = logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
+    logging.basicConfig(level=level.upper(), handlers=[handler], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if os.environ.get("MAZE_LOG_USER_CODE") != "1":
+        logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def lsp(args: argparse.Namespace) -> int:
+    from maze_lsp.server import create_server
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
+
+
+def _parse_location(location: str) -> tuple[Path, int, int]:
+    try:
+        path, line, col = location.rsplit(":", 2)
+        return Path(path), int(line), int(col)
+    except ValueError:
+        raise SystemExit(f"maze complete: expected PATH:LINE:COL (1-based), got {location!r}") from None
+
+
+def complete(args: argparse.Namespace) -> int:
+    from maze_inference.completion import CompletionSettings, complete_at
+    from maze_inference.document import Document, Position
+    from maze_inference.engines import EngineSettings, create_engine
+    from maze_inference.errors import MazeError
+    from maze_inference.languages import language_for_path
+
+    path, line, col = _parse_location(args.location)
+    try:
+        language = language_for_path(path)
+        text = path.read_text(encoding="utf-8")
+        document = Document(language, text)
+        if not 1 <= line <= document.line_count:
+            raise SystemExit(f"maze complete: line {line} is outside 1..{document.line_count}")
+        line_text = document.line_text(line - 1)
+        if not 1 <= col <= len(line_text) + 1:
+            raise SystemExit(f"maze complete: column {col} is outside 1..{len(line_text) + 1} on line {line}")
+        offset = document.offset_at(Position(line - 1, 0)) + col - 1  # columns count characters
+        engine = create_engine(EngineSettings(engine=args.engine, model_path=args.model, endpoint=args.endpoint))
+        settings = CompletionSettings(max_tokens=args.max_tokens, mode=args.mode, constrained=not args.unconstrained,
+                                      timeout_s=None)
+        result = asyncio.run(complete_at(engine, language, document.text, document.source, document.tree, offset, settings))
+    except (MazeError, OSError, UnicodeDecodeError) as exc:
+        print(f"maze complete: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        r = result.result
+        print(json.dumps({
+            "text": result.text,
+            "dropped": result.dropped,
+            "language": language.id,
+            "mode": result.context.mode.value,
+            "level": r.level if r else None,
+            "finish_reason": r.finish_reason if r else None,
+            "prompt_tokens": r.prompt_tokens if r else 0,
+            "completion_tokens": r.completion_tokens if r else 0,
+            "timings_ms": {**(r.timings.__dict__ if r else {}), "context_ms": result.context_ms,
+                           "validate_ms": result.validate_ms},
+        }, indent=2))
+    elif result.text is not None:
+        print(result.text)
+    else:
+        print(f"(no completion: {result.dropped})", file=sys.stderr)
+    return 0
+
+
+def doctor(args: argparse.Namespace) -> int:
+    from maze_lsp.doctor import run_checks
+
+    return run_checks(args.model)
 
 
 def grammar_check(args: argparse.Namespace) -> int:

@@ -1,0 +1,237 @@
+"""The constraint at the cursor: only continuations of *this document* that still parse.
+
+Split by lifetime, as vLLM's structured-output backends are:
+* `ConstraintBackend` (one per engine/tokenizer) compiles each grammar variant once and keeps a fresh
+  matcher per variant; a request gets a `deep_copy` of it, which costs microseconds where building a
+  matcher costs milliseconds.
+* `CursorConstraint` (one per request) has consumed the document text from the restart point to the
+  cursor, so the grammar sees the real context, and answers the decode loop's questions: is this
+  token allowed, which tokens are (mask), and may generation end here (does the suffix still join)?
+
+Fallback ladder, so an error elsewhere in the file never refuses a completion: the enclosing
+top-level item with the full grammar (`file`), else the enclosing statement's line with the
+grammar's block-tail entry (`block`), else no grammar (`none`); the final tree-sitter check in
+`validate.py` still guards every level.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+
+import llguidance
+import numpy as np
+from numpy.typing import NDArray
+
+from maze_inference.constraint.grammars import GrammarVariant, compiled_grammar, has_rule
+from maze_inference.context import CursorContext
+from maze_inference.errors import GrammarError
+from maze_inference.languages import get_language
+from maze_inference.tokenization import ModelTokenizer
+
+log = logging.getLogger(__name__)
+
+_INDENT = re.compile(r"[ \t]*")
+
+
+class ConstraintLevel(str, Enum):
+    FILE = "file"
+    BLOCK = "block"
+    NONE = "none"
+
+
+@dataclass
+class ConstraintStats:
+    """Per-request counters the benchmarks and timings report."""
+
+    setup_ms: float = 0.0
+    prefix_tokens: int = 0
+    validations: int = 0
+    full_masks: int = 0
+    join_checks: int = 0
+    seconds: float = 0.0  # time spent in constraint calls during decoding
+
+
+class ConstraintBackend:
+    """Compiled grammars and fresh matchers for one tokenizer; thread-safe, shared by requests."""
+
+    def __init__(self, tokenizer: ModelTokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._templates: dict[GrammarVariant, llguidance.LLMatcher] = {}
+        self._lock = threading.Lock()
+
+    def matcher(self, variant: GrammarVariant) -> llguidance.LLMatcher:
+        """A fresh matcher for `variant` (copied from a cached one)."""
+        with self._lock:
+            template = self._templates.get(variant)
+            if template is None:
+                template = llguidance.LLMatcher(self.tokenizer.llg, compiled_grammar(variant), log_level=0)
+                if template.is_error():
+                    raise GrammarError(template.get_error())
+                self._templates[variant] = template
+            return template.deep_copy()
+
+    def matcher_for_grammar(self, grammar: str) -> llguidance.LLMatcher:
+        """A matcher for a caller's grammar (JSON schema or Lark, already converted by llguidance)."""
+        matcher = llguidance.LLMatcher(self.tokenizer.llg, grammar, log_level=0)
+        if matcher.is_error():
+            raise GrammarError(matcher.get_error())
+        return matcher
+
+    def free_constraint(self, grammar: str) -> CursorConstraint:
+        """A constraint for free generation: the text must be a complete parse of `grammar` to end."""
+        window = SuffixWindow((), 0, at_eof=True, must_accept=True)
+        return CursorConstraint(self.tokenizer, self.matcher_for_grammar(grammar), ConstraintLevel.FILE, window)
+
+    def at_cursor(self, context: CursorContext) -> CursorConstraint:
+        """Build the request's constraint, walking down the fallback ladder until a level fits."""
+        start = time.perf_counter()
+        language = get_language(context.language)
+        for level, variant, text in self._candidates(context, language.grammar):
+            try:
+                matcher = self.matcher(variant)
+            except GrammarError as exc:
+                log.warning("grammar %s unusable: %s", variant, exc)
+                continue
+            tokens = self.tokenizer.encode(text)
+            if matcher.try_consume_tokens(tokens) == len(tokens) and not matcher.is_error():
+                stats = ConstraintStats(setup_ms=(time.perf_counter() - start) * 1e3, prefix_tokens=len(tokens))
+                return CursorConstraint(self.tokenizer, matcher, level, _suffix_window(self.tokenizer, context), stats)
+            log.debug("constraint level %s rejected the prefix at token %d", level.value, len(tokens))
+        stats = ConstraintStats(setup_ms=(time.perf_counter() - start) * 1e3)
+        return CursorConstraint(self.tokenizer, None, ConstraintLevel.NONE, _suffix_window(self.tokenizer, context), stats)
+
+    def _candidates(self, context: CursorContext, grammar: str) -> list[tuple[ConstraintLevel, GrammarVariant, str]]:
+        unit = context.indent_unit
+        out = [(ConstraintLevel.FILE, GrammarVariant(grammar, unit), context.grammar_text)]
+        line_start = max(context.prefix.rfind("\n"), context.prefix.rfind("\r")) + 1
+        line = context.prefix[line_start:]
+        indent = _INDENT.match(line).group(0)  # type: ignore[union-attr]
+        if grammar == "python":
+            level = len(indent) // len(unit) if indent.startswith(unit) or not indent else 0
+            entry = f"block_tail_{level}" if level else None
+        else:
+            entry = "block_tail"
+        if entry is None:
+            out.append((ConstraintLevel.BLOCK, GrammarVariant(grammar, unit), line))
+        elif has_rule(grammar, entry):
+            out.append((ConstraintLevel.BLOCK, GrammarVariant(grammar, unit, entry), line))
+        return out
+
+
+@dataclass(frozen=True)
+class SuffixWindow:
+    """The start of the suffix, as tokens, that a completion must still join with.
+
+    `tokens` = rest of the cursor's line + the line break and the next non-blank line, tokenized in
+    parts; `required` = how many must validate: through the first token of that next line (so the
+    statement at the cursor is closed exactly as the suffix expects), or all of them when the
+    empty completion already joins.
+    """
+
+    tokens: tuple[int, ...]
+    required: int
+    at_eof: bool
+    must_accept: bool = False  # free generation: end only where the whole grammar is satisfied
+
+
+def _suffix_window(tokenizer: ModelTokenizer, context: CursorContext) -> SuffixWindow:
+    suffix = context.suffix
+    line_rest = context.line_suffix
+    after = suffix[len(line_rest) :]
+    match = re.match(r"(\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*([ \t]*)([^\r\n]*)", after)
+    parts = [tokenizer.encode(line_rest)]
+    if match is None:
+        return SuffixWindow(tuple(parts[0]), len(parts[0]), at_eof=True)
+    gap = after[: match.start(3)]
+    next_line = tokenizer.encode(match.group(3))
+    parts += [tokenizer.encode(gap), next_line]
+    tokens = tuple(t for p in parts for t in p)
+    required = len(parts[0]) + len(parts[1]) + min(1, len(next_line))
+    return SuffixWindow(tokens, required, at_eof=False)
+
+
+@dataclass
+class CursorConstraint:
+    """Per-request matcher state; `matcher is None` means level NONE (no grammar applies)."""
+
+    tokenizer: ModelTokenizer
+    matcher: llguidance.LLMatcher | None
+    level: ConstraintLevel
+    window: SuffixWindow
+    stats: ConstraintStats = field(default_factory=ConstraintStats)
+    _baseline: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.matcher is not None
+
+    def is_allowed(self, token: int) -> bool:
+        """Cheap check of one sampled token (the lazy path: no mask unless it fails)."""
+        if self.matcher is None:
+            return True
+        start = time.perf_counter()
+        self.stats.validations += 1
+        ok = self.matcher.validate_tokens([token]) == 1
+        self.stats.seconds += time.perf_counter() - start
+        return ok
+
+    def fill_mask(self, bitmask: NDArray[np.int32]) -> None:
+        """The full allowed-token bitmask (1 row), computed only when a sampled token was refused."""
+        if self.matcher is None:
+            bitmask.fill(-1)
+            return
+        start = time.perf_counter()
+        self.stats.full_masks += 1
+        self.matcher.unsafe_compute_mask_ptr(bitmask.ctypes.data, bitmask.nbytes)
+        self.stats.seconds += time.perf_counter() - start
+
+    def consume(self, token: int) -> None:
+        if self.matcher is not None:
+            start = time.perf_counter()
+            self.matcher.consume_token(token)
+            self.stats.seconds += time.perf_counter() - start
+
+    def accepts_text(self, text: str) -> bool:
+        """Whether `text` (e.g. a token's part before a newline) may follow what was consumed."""
+        if self.matcher is None or not text:
+            return True
+        tokens = self.tokenizer.encode(text)
+        return self.matcher.validate_tokens(tokens) == len(tokens)
+
+    def joins_suffix(self, extra: str = "") -> bool:
+        """May generation end here (after `extra`, not yet consumed)? The suffix window must still parse."""
+        if self.matcher is None:
+            return True
+        start = time.perf_counter()
+        self.stats.join_checks += 1
+        if self.window.must_accept:
+            ok = self._accepts_after(extra)
+            self.stats.seconds += time.perf_counter() - start
+            return ok
+        tokens = self.tokenizer.encode(extra) + list(self.window.tokens)
+        valid = self.matcher.validate_tokens(tokens) - (len(tokens) - len(self.window.tokens))
+        if self._baseline is None:
+            self._baseline = valid  # the empty completion (first call happens before any token)
+        needed = len(self.window.tokens) if self._baseline >= len(self.window.tokens) else self.window.required
+        ok = valid >= needed
+        self.stats.seconds += time.perf_counter() - start
+        return ok
+
+    def _accepts_after(self, extra: str) -> bool:
+        assert self.matcher is not None
+        tokens = self.tokenizer.encode(extra)
+        consumed = self.matcher.try_consume_tokens(tokens)
+        ok = consumed == len(tokens) and self.matcher.is_accepting()
+        if consumed:
+            self.matcher.rollback(consumed)
+        return ok
+
+    def start(self) -> None:
+        """Record how well the empty completion joins (call once before decoding)."""
+        if self.matcher is not None and self._baseline is None:
+            self.joins_suffix()

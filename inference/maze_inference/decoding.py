@@ -1,0 +1,273 @@
+"""The decode loop every local engine shares: sample, constrain lazily, stop where the suffix joins.
+
+Engines differ only in how they produce next-token logits (`LogitsModel`); everything that
+decides *what* text comes out lives here, so the embedded ONNX model, a user's Transformers
+model and the benchmarks' unconstrained baseline make their choices the same way.
+
+Per token: sample from the raw logits and validate just that token (cheap); only when it is
+refused compute the full grammar mask and resample (the lazy path). End-of-text is allowed only
+where the suffix still joins (`CursorConstraint.joins_suffix`). Every token boundary where the
+suffix joins is remembered, so a generation cut short (max tokens, deadline, dedent, stop string)
+is trimmed back to the last place that was valid instead of being shown half-finished.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from maze_inference.constraint.cursor import CursorConstraint
+from maze_inference.context import Mode
+from maze_inference.tokenization import ModelTokenizer
+
+
+class LogitsModel(Protocol):
+    """Next-token logits for one sequence; implementations keep their KV cache between calls."""
+
+    def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
+        """Logits after `ids`; may reuse cached work for a shared prefix with the last sequence."""
+        ...
+
+    def step(self, token: int) -> NDArray[np.float32]:
+        """Logits after appending one token."""
+        ...
+
+    @property
+    def reused_tokens(self) -> int:
+        """How many prompt tokens the last `prefill` took from the cache."""
+        ...
+
+
+class FinishReason(str, Enum):
+    STOP = "stop"  # end of text, newline (line mode), dedent (block mode) or a stop string, where the suffix joins
+    LENGTH = "length"  # max tokens
+    DEADLINE = "deadline"
+    CANCELLED = "cancelled"
+    NO_VALID_TOKEN = "no_valid_token"  # the grammar allowed nothing the model could say
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    max_tokens: int = 48
+    temperature: float = 0.0
+    top_p: float = 0.95
+    mode: Mode = Mode.LINE
+    block_indent: int = 0  # block mode: a line indented less than this ends the completion
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+
+
+@dataclass
+class DecodeOutcome:
+    text: str
+    finish_reason: FinishReason
+    prompt_tokens: int
+    completion_tokens: int
+    reused_tokens: int
+    prompt_ms: float
+    decode_ms: float
+    constraint_ms: float = 0.0
+    token_ids: list[int] = field(default_factory=list)
+
+
+def allowed_from_bitmask(bitmask: NDArray[np.int32], vocab: int) -> NDArray[np.bool_]:
+    return np.unpackbits(bitmask.view(np.uint8), bitorder="little")[:vocab].astype(bool)
+
+
+class _Sampler:
+    def __init__(self, settings: DecodeSettings) -> None:
+        self.temperature = settings.temperature
+        self.top_p = settings.top_p
+        self.rng = np.random.default_rng(settings.seed)
+
+    def __call__(self, logits: NDArray[np.float32]) -> int:
+        if self.temperature <= 0:
+            return int(np.argmax(logits))
+        scaled = logits.astype(np.float64) / self.temperature
+        scaled -= scaled.max()
+        probs = np.exp(scaled)
+        probs /= probs.sum()
+        order = np.argsort(-probs)
+        cumulative = np.cumsum(probs[order])
+        keep = order[: int(np.searchsorted(cumulative, self.top_p)) + 1]
+        kept = probs[keep] / probs[keep].sum()
+        return int(self.rng.choice(keep, p=kept))
+
+
+class _Run:
+    """State of one generation: output so far, matcher position and the valid cut points."""
+
+    def __init__(self, tok: ModelTokenizer, constraint: CursorConstraint | None, settings: DecodeSettings) -> None:
+        self.tok = tok
+        self.constraint = constraint
+        self.settings = settings
+        self.ids: list[int] = []
+        self.data = bytearray()
+        self.valid_cut = 0  # byte length of the longest output prefix known to join the suffix
+        self.mask = np.zeros((tok.vocab_size + 31) // 32, dtype=np.int32)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "ignore")
+
+    def joins(self, extra: str = "") -> bool:
+        return self.constraint is None or (self.constraint.accepts_text(extra) and self.constraint.joins_suffix(extra))
+
+    def allowed(self, token: int) -> bool:
+        return self.constraint is None or self.constraint.is_allowed(token)
+
+    def full_mask(self, logits: NDArray[np.float32]) -> None:
+        """Apply the grammar mask, with end-of-text allowed only where the suffix joins."""
+        if self.constraint is None:
+            return
+        self.constraint.fill_mask(self.mask)
+        allowed = allowed_from_bitmask(self.mask, logits.shape[0])
+        allowed[self.tok.eos_id] = self.joins()
+        logits[~allowed] = -np.inf
+
+    def append(self, token: int) -> None:
+        if self.constraint is not None:
+            self.constraint.consume(token)
+        self.ids.append(token)
+        self.data += self.tok.token_bytes[token]
+        if self.constraint is None or self.constraint.joins_suffix():
+            self.valid_cut = len(self.data)
+
+
+def _newline_part(tok: ModelTokenizer, token: int) -> str | None:
+    """The text of `token` before its first newline, or None if it has no newline."""
+    data = tok.token_bytes[token]
+    index = data.find(b"\n")
+    return None if index < 0 else data[:index].decode("utf-8", "ignore")
+
+
+def _dedent_cut(text: str, block_indent: int) -> int | None:
+    """Block mode: the offset of the newline that starts a line indented below the block, if any."""
+    start = 0
+    while True:
+        newline = text.find("\n", start)
+        if newline < 0:
+            return None
+        line = text[newline + 1 :]
+        content = line.lstrip(" \t")
+        end_of_line = line.find("\n")
+        if content and (end_of_line < 0 or len(line) - len(content) < end_of_line):
+            if len(line) - len(content) < block_indent:
+                return newline
+        start = newline + 1
+
+
+def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler) -> tuple[int | None, str | None]:
+    """Pick the next token. Returns (token, None) to continue, or (None, ending) to stop with `ending` appended.
+
+    Raises `StopIteration` when the grammar leaves nothing to say.
+    """
+    line_mode = run.settings.mode is Mode.LINE
+    masked = False
+    for _attempt in range(run.tok.vocab_size):
+        token = sample(logits)
+        if not np.isfinite(logits[token]):
+            raise StopIteration
+        if token == run.tok.eos_id:
+            if masked or run.joins():
+                return None, ""
+            logits[token] = -np.inf
+            continue
+        if line_mode:
+            part = _newline_part(run.tok, token)
+            if part is not None:
+                if run.joins(part):
+                    return None, part
+                logits[token] = -np.inf
+                continue
+        if masked or run.allowed(token):
+            return token, None
+        run.full_mask(logits)
+        masked = True
+    raise StopIteration
+
+
+def decode(
+    model: LogitsModel,
+    tok: ModelTokenizer,
+    prompt_ids: Sequence[int],
+    constraint: CursorConstraint | None,
+    settings: DecodeSettings,
+    cancel: threading.Event | None = None,
+    deadline: float | None = None,
+) -> DecodeOutcome:
+    """Generate one completion; blocking (engines run it in a worker thread)."""
+    started = time.perf_counter()
+    logits = model.prefill(prompt_ids)
+    prompt_done = time.perf_counter()
+    if constraint is not None:
+        constraint.start()
+    run = _Run(tok, constraint if constraint is not None and constraint.active else None, settings)
+    sample = _Sampler(settings)
+    finish, ending = FinishReason.LENGTH, None
+    for _ in range(settings.max_tokens):
+        if cancel is not None and cancel.is_set():
+            finish = FinishReason.CANCELLED
+            break
+        if deadline is not None and time.monotonic() > deadline:
+            finish = FinishReason.DEADLINE
+            break
+        logits = np.array(logits, dtype=np.float32, copy=True)
+        try:
+            token, ending = _choose(run, logits, sample)
+        except StopIteration:
+            finish = FinishReason.NO_VALID_TOKEN
+            break
+        if token is None:
+            finish = FinishReason.STOP
+            break
+        run.append(token)
+        if _should_cut(run):
+            finish = FinishReason.STOP
+            break
+        logits = model.step(token)
+    text = _final_text(run, finish, ending)
+    done = time.perf_counter()
+    return DecodeOutcome(
+        text=text,
+        finish_reason=finish,
+        prompt_tokens=len(prompt_ids),
+        completion_tokens=len(run.ids),
+        reused_tokens=model.reused_tokens,
+        prompt_ms=(prompt_done - started) * 1e3,
+        decode_ms=(done - prompt_done) * 1e3,
+        constraint_ms=constraint.stats.seconds * 1e3 if constraint is not None else 0.0,
+        token_ids=run.ids,
+    )
+
+
+def _should_cut(run: _Run) -> bool:
+    """Block mode dedent or a stop string: end now (the text is trimmed in `_final_text`)."""
+    text = run.text
+    if run.settings.mode is Mode.BLOCK and _dedent_cut(text, run.settings.block_indent) is not None:
+        return True
+    return any(s and s in text for s in run.settings.stop)
+
+
+def _final_text(run: _Run, finish: FinishReason, ending: str | None) -> str:
+    text = run.text
+    if finish is FinishReason.STOP and ending is not None:
+        return text + ending
+    cut = len(text)
+    if run.settings.mode is Mode.BLOCK:
+        dedent = _dedent_cut(text, run.settings.block_indent)
+        cut = min(cut, dedent) if dedent is not None else cut
+    for stop in run.settings.stop:
+        index = text.find(stop) if stop else -1
+        cut = min(cut, index) if index >= 0 else cut
+    if cut == len(text) and finish is FinishReason.STOP:
+        return text
+    valid = run.data[: run.valid_cut].decode("utf-8", "ignore")
+    return text[:cut] if run.constraint is None else valid[:cut]

@@ -1,0 +1,96 @@
+"""The engine interface: one async protocol for the embedded, Transformers and remote engines.
+
+Requests and results are frozen values so they can cross threads and the network unchanged.
+Cancellation is asyncio's: cancelling the awaiting task stops generation at the next token
+(local engines) or closes the HTTP request (remote engine).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from maze_inference.context import CursorContext
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    context: CursorContext
+    max_tokens: int = 48
+    temperature: float = 0.0
+    stop: tuple[str, ...] = ()
+    constrained: bool = True
+    deadline: float | None = None  # time.monotonic() value; None = no deadline
+    seed: int | None = None
+
+    @staticmethod
+    def deadline_in(seconds: float | None) -> float | None:
+        return None if seconds is None else time.monotonic() + seconds
+
+
+@dataclass(frozen=True)
+class Timings:
+    setup_ms: float = 0.0  # constraint set-up: grammar matcher + prefix consumption
+    prompt_ms: float = 0.0
+    decode_ms: float = 0.0
+    constraint_ms: float = 0.0  # grammar work during decoding (validate, masks, join checks)
+    total_ms: float = 0.0
+    reused_tokens: int = 0  # prompt tokens whose KV cache was reused
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    text: str
+    finish_reason: str  # decoding.FinishReason value
+    level: str  # constraint level used: "file", "block" or "none"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    timings: Timings = field(default_factory=Timings)
+    engine: str = ""
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """Free generation (code actions, `/v1/generate`): a prompt and an optional llguidance grammar."""
+
+    prompt: str
+    grammar: str | None = None  # llguidance grammar string (from Lark, a JSON schema or a regex)
+    max_tokens: int = 256
+    temperature: float = 0.0
+    stop: tuple[str, ...] = ()
+    deadline: float | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    text: str
+    finish_reason: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    timings: Timings = field(default_factory=Timings)
+    engine: str = ""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the server and the service need from any engine."""
+
+    name: str
+
+    @property
+    def model_name(self) -> str: ...
+
+    @property
+    def ready(self) -> bool: ...
+
+    async def load(self) -> None:
+        """Load the model; raises `EngineUnavailable` with a message a user can act on."""
+        ...
+
+    async def complete(self, request: CompletionRequest) -> CompletionResult: ...
+
+    async def generate(self, request: GenerateRequest) -> GenerateResult: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,229 @@
+"""What the embedded and Transformers engines share: prompts, the worker thread and cancellation.
+
+A local engine owns one model and one KV cache, so requests run one at a time on a single worker
+thread. The asyncio side awaits that thread; cancelling the awaiting task sets a flag the decode
+loop checks before every token, so a superseded request stops within one token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel
+from maze_inference.context import CursorContext, Mode
+from maze_inference.decoding import DecodeOutcome, DecodeSettings, LogitsModel, decode
+from maze_inference.engines.base import (
+    CompletionRequest,
+    CompletionResult,
+    GenerateRequest,
+    GenerateResult,
+    Timings,
+)
+from maze_inference.errors import EngineUnavailable
+from maze_inference.tokenization import ModelTokenizer
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FimFormat:
+    """Fill-in-the-middle prompt layout; token names default to Qwen2.5-Coder's."""
+
+    prefix: str = "<|fim_prefix|>"
+    suffix: str = "<|fim_suffix|>"
+    middle: str = "<|fim_middle|>"
+    order: str = "psm"  # "psm": prefix, suffix, middle; "spm": suffix first, so typing keeps its KV cache valid
+
+
+@dataclass(frozen=True)
+class PromptBudget:
+    prefix_tokens: int = 384
+    suffix_tokens: int = 128
+
+
+@dataclass
+class LoadedModel:
+    model: LogitsModel
+    tokenizer: ModelTokenizer
+    backend: ConstraintBackend
+    fim: FimFormat
+    max_positions: int
+
+
+class LocalEngine:
+    """Base for in-process engines; subclasses supply `_load_model` (called on the worker thread)."""
+
+    name = "local"
+
+    def __init__(self, budget: PromptBudget = PromptBudget()) -> None:
+        self.budget = budget
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"maze-{self.name}")
+        self._loaded: LoadedModel | None = None
+        self._load_error: Exception | None = None
+        self._load_lock = asyncio.Lock()
+        self._anchor: int | None = None  # absolute offset where the last prompt's prefix began
+
+    # ---- subclass hooks --------------------------------------------------------------------------
+
+    def _load_model(self) -> LoadedModel:
+        raise NotImplementedError
+
+    @property
+    def model_name(self) -> str:
+        raise NotImplementedError
+
+    # ---- Engine protocol ---------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self._loaded is not None
+
+    async def load(self) -> None:
+        async with self._load_lock:
+            if self._loaded is not None:
+                return
+            try:
+                self._loaded = await asyncio.get_running_loop().run_in_executor(self._executor, self._load_model)
+            except EngineUnavailable:
+                raise
+            except Exception as exc:  # a corrupt or incompatible model file: say so, don't crash the server
+                raise EngineUnavailable(f"{self.name} engine could not load {self.model_name}: {exc}") from exc
+
+    async def complete(self, request: CompletionRequest) -> CompletionResult:
+        loaded = await self._require_loaded()
+        started = time.perf_counter()
+
+        def work(cancel: threading.Event) -> tuple[DecodeOutcome, str, float]:
+            context = request.context
+            constraint = loaded.backend.at_cursor(context) if request.constrained else None
+            settings = DecodeSettings(
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
+                mode=context.mode,
+                block_indent=_block_indent(context),
+                stop=request.stop,
+                seed=request.seed,
+            )
+            prompt = self._fim_prompt(loaded, context, request.max_tokens)
+            outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
+            level = constraint.level.value if constraint is not None else ConstraintLevel.NONE.value
+            setup = constraint.stats.setup_ms if constraint is not None else 0.0
+            return outcome, level, setup
+
+        outcome, level, setup_ms = await self._run(work)
+        return CompletionResult(
+            text=outcome.text,
+            finish_reason=outcome.finish_reason.value,
+            level=level,
+            prompt_tokens=outcome.prompt_tokens,
+            completion_tokens=outcome.completion_tokens,
+            timings=_timings(outcome, setup_ms, started),
+            engine=self.name,
+        )
+
+    async def generate(self, request: GenerateRequest) -> GenerateResult:
+        loaded = await self._require_loaded()
+        started = time.perf_counter()
+
+        def work(cancel: threading.Event) -> DecodeOutcome:
+            constraint = None
+            if request.grammar is not None:
+                constraint = loaded.backend.free_constraint(request.grammar)
+            prompt = loaded.tokenizer.encode(request.prompt)
+            room = loaded.max_positions - request.max_tokens
+            settings = DecodeSettings(max_tokens=request.max_tokens, temperature=request.temperature,
+                                      mode=Mode.BLOCK, block_indent=0, stop=request.stop, seed=request.seed)
+            return decode(loaded.model, loaded.tokenizer, prompt[-room:], constraint, settings, cancel, request.deadline)
+
+        outcome = await self._run(work)
+        return GenerateResult(
+            text=outcome.text,
+            finish_reason=outcome.finish_reason.value,
+            prompt_tokens=outcome.prompt_tokens,
+            completion_tokens=outcome.completion_tokens,
+            timings=_timings(outcome, 0.0, started),
+            engine=self.name,
+        )
+
+    async def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ---- helpers -------------------------------------------------------------------------------
+
+    async def _require_loaded(self) -> LoadedModel:
+        if self._loaded is None:
+            await self.load()
+        assert self._loaded is not None
+        return self._loaded
+
+    async def _run(self, work: Callable[[threading.Event], T]) -> T:
+        """Run `work` on the engine thread; cancelling the caller stops it at the next token."""
+        cancel = threading.Event()
+        future = asyncio.get_running_loop().run_in_executor(self._executor, work, cancel)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+
+    def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int) -> list[int]:
+        tok, fim = loaded.tokenizer, loaded.fim
+        room = max(16, loaded.max_positions - max_new)
+        suffix_ids = tok.encode(context.suffix[: self.budget.suffix_tokens * 8])[: self.budget.suffix_tokens]
+        prefix_budget = min(self.budget.prefix_tokens, room - len(suffix_ids) - 3)
+        prefix_ids = self._prefix_ids(tok, context, prefix_budget)
+        p, s, m = (tok.special_id(t) for t in (fim.prefix, fim.suffix, fim.middle))
+        if fim.order == "spm":
+            return [s, *suffix_ids, p, *prefix_ids, m]
+        return [p, *prefix_ids, s, *suffix_ids, m]
+
+
+    def _prefix_ids(self, tok: ModelTokenizer, context: CursorContext, budget: int) -> list[int]:
+        """The prompt's prefix tokens, from a left edge that stays put while the user types.
+
+        Taking "the last N tokens" would shift the prompt by a token per keystroke and defeat the KV
+        cache. Instead the prefix starts at a remembered line start (the anchor) while it fits the
+        budget; when it no longer fits, a new anchor is chosen with a quarter of the budget to spare.
+        """
+        cursor = context.prefix_start + len(context.prefix)
+        anchor = self._anchor
+        if anchor is not None and context.prefix_start <= anchor <= cursor:
+            ids = tok.encode(context.prefix[anchor - context.prefix_start :])
+            if len(ids) <= budget:
+                return ids
+        window = context.prefix[-budget * 6 :]
+        encoding = tok.hf.encode(window, add_special_tokens=False)
+        keep = (budget * 3) // 4
+        if len(encoding.ids) <= keep:
+            self._anchor = cursor - len(window)
+            return list(encoding.ids)
+        first = encoding.offsets[len(encoding.ids) - keep][0]
+        line_start = window.find("\n", first) + 1 or first
+        if line_start >= len(window):
+            line_start = first
+        self._anchor = cursor - len(window) + line_start
+        return tok.encode(window[line_start:])[-budget:]
+
+
+def _block_indent(context: CursorContext) -> int:
+    return len(context.current_indent) if context.mode is Mode.BLOCK else 0
+
+
+def _timings(outcome: DecodeOutcome, setup_ms: float, started: float) -> Timings:
+    return Timings(
+        setup_ms=setup_ms,
+        prompt_ms=outcome.prompt_ms,
+        decode_ms=outcome.decode_ms,
+        constraint_ms=outcome.constraint_ms,
+        total_ms=(time.perf_counter() - started) * 1e3,
+        reused_tokens=outcome.reused_tokens,
+    )

@@ -1,0 +1,131 @@
+"""Byte-level BPE tokenizer for the embedded model, trained on the corpus's train split.
+
+Small vocabulary (8192 by default) because the embedding and the output projection dominate a model
+this small, and on CPU the output projection is paid for every generated token. The pre-tokenizer is
+made for code: a newline carries the next line's indentation, identifiers keep their underscores,
+numbers split into groups of at most three digits, punctuation runs stay together, and no pre-token
+crosses a newline except that newline + indentation one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+
+log = logging.getLogger(__name__)
+
+EOS = "<|endoftext|>"
+FIM_PREFIX = "<|fim_prefix|>"
+FIM_MIDDLE = "<|fim_middle|>"
+FIM_SUFFIX = "<|fim_suffix|>"
+FIM_PAD = "<|fim_pad|>"
+SPECIAL_TOKENS = (EOS, FIM_PREFIX, FIM_MIDDLE, FIM_SUFFIX, FIM_PAD)  # ids 0..4 in this order
+
+# Alternatives, first match wins at each position:
+#   newline + the indentation after it | identifier with an optional leading space |
+#   1-3 digits with an optional space | punctuation run with an optional space |
+#   spaces not counting the last one before a word (that one joins the word) | other spaces | any other space
+PRE_TOKEN_PATTERN = (
+    r"\n[ \t]*"
+    r"|[ ]?[\p{L}_$][\p{L}\p{N}_$]*"
+    r"|[ ]?\p{N}{1,3}"
+    r"|[ ]?[^\s\p{L}\p{N}_$]+"
+    r"|[ \t]+(?!\S)"
+    r"|[ \t]+"
+    r"|\s"
+)
+
+
+def new_tokenizer() -> Tokenizer:
+    """An untrained tokenizer with the code pre-tokenizer and byte-level decoding."""
+    tok = Tokenizer(models.BPE(byte_fallback=False))
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(PRE_TOKEN_PATTERN), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+    ])
+    tok.decoder = decoders.ByteLevel()
+    return tok
+
+
+def train(texts: Iterator[str], vocab_size: int = 8192) -> Tokenizer:
+    tok = new_tokenizer()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=2,
+        special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        max_token_length=32,
+        show_progress=False,
+    )
+    tok.train_from_iterator(texts, trainer=trainer)
+    for i, name in enumerate(SPECIAL_TOKENS):
+        if tok.token_to_id(name) != i:
+            raise RuntimeError(f"special token {name} got id {tok.token_to_id(name)}, expected {i}")
+    return tok
+
+
+def _docs(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def corpus_texts(corpus: Path, split: str, weights: dict[str, float], max_mb: float) -> Iterator[str]:
+    """Texts of a split, each language capped at `max_mb` MB and repeated by its (integer part of) weight,
+    so that the merges favour the languages we care about most without being swamped by the largest."""
+    for path in sorted((corpus / split).glob("*.jsonl")):
+        repeat = max(1, int(weights.get(path.stem, 1.0)))
+        for _ in range(repeat):
+            total = 0
+            for doc in _docs(path):
+                if total > max_mb * 1e6:
+                    break
+                total += len(doc["text"])
+                yield doc["text"]
+
+
+def bytes_per_token(tok: Tokenizer, corpus: Path, split: str = "val") -> dict[str, float]:
+    """UTF-8 bytes per token of each language's documents (higher is better compression)."""
+    out: dict[str, float] = {}
+    for path in sorted((corpus / split).glob("*.jsonl")):
+        texts = [d["text"] for d in _docs(path)]
+        n_tokens = sum(len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False))
+        out[path.stem] = sum(len(t.encode()) for t in texts) / max(1, n_tokens)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="maze_inference.model.tokenizer", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train the BPE tokenizer on the corpus train split")
+    t.add_argument("--corpus", type=Path, default=Path(".data/corpus"))
+    t.add_argument("--out", type=Path, default=Path(".data/corpus/tokenizer.json"))
+    t.add_argument("--vocab-size", type=int, default=8192)
+    t.add_argument("--weights", default="python=2", help="integer repeat per language, e.g. python=2")
+    t.add_argument("--max-mb-per-lang", type=float, default=30.0)
+    r = sub.add_parser("report", help="bytes/token per language on the val split")
+    r.add_argument("--corpus", type=Path, default=Path(".data/corpus"))
+    r.add_argument("--tokenizer", type=Path, default=Path(".data/corpus/tokenizer.json"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if args.cmd == "train":
+        weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(",") if kv)}
+        tok = train(corpus_texts(args.corpus, "train", weights, args.max_mb_per_lang), args.vocab_size)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        tok.save(str(args.out))
+        log.info("tokenizer: %d tokens -> %s", tok.get_vocab_size(), args.out)
+    else:
+        tok = Tokenizer.from_file(str(args.tokenizer))
+    for lang, bpt in bytes_per_token(tok, args.corpus).items():
+        log.info("tokenizer: %-10s %.2f bytes/token (val)", lang, bpt)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

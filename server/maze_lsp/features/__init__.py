@@ -1,0 +1,1 @@
+"""One module per LSP method: `METHOD`, `OPTIONS` and a short async `handle(ls, params)`."""

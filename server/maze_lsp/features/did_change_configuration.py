@@ -1,0 +1,25 @@
+"""workspace/didChangeConfiguration: re-read settings (pushed or pulled) and rebuild engines if needed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from maze_lsp.options import parse_options
+
+if TYPE_CHECKING:
+    from maze_lsp.server import MazeLanguageServer
+
+METHOD = types.WORKSPACE_DID_CHANGE_CONFIGURATION
+OPTIONS = None
+
+
+async def handle(ls: MazeLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    if isinstance(params.settings, dict) and params.settings:
+        options, problems = parse_options(params.settings, ls.state.options)
+        ls.state.options = options
+        ls.report_settings_problems(problems)
+    else:
+        await ls.pull_configuration()
+    await ls.state.engines.configure(ls.state.options.engine_settings())

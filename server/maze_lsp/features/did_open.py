@@ -1,0 +1,18 @@
+"""textDocument/didOpen: start tracking a document of a supported language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from maze_lsp.server import MazeLanguageServer
+
+METHOD = types.TEXT_DOCUMENT_DID_OPEN
+OPTIONS = None
+
+
+async def handle(ls: MazeLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    doc = params.text_document
+    ls.state.open(doc.uri, doc.language_id, doc.text, doc.version)

@@ -1,0 +1,131 @@
+"""The language server: the single place where LSP methods are registered (like ruff's `api.rs`).
+
+`FEATURES` lists one module per method; each holds `METHOD`, `OPTIONS` and `handle(ls, params)`.
+Everything else a handler needs is on `ls.state`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from maze_lsp.engine_manager import EngineManager, EngineStatus
+from maze_lsp.features import (
+    completion,
+    did_change,
+    did_change_configuration,
+    did_close,
+    did_open,
+    initialize,
+    initialized,
+    inline_completion,
+    shutdown,
+)
+from maze_lsp.options import SECTION, parse_options
+from maze_lsp.state import ServerState
+
+log = logging.getLogger(__name__)
+
+FEATURES: tuple[ModuleType, ...] = (
+    initialize,
+    initialized,
+    shutdown,
+    did_open,
+    did_change,
+    did_close,
+    did_change_configuration,
+    completion,
+    inline_completion,
+)
+
+STATUS_NOTIFICATION = "maze/status"
+_MESSAGE_TYPES = {"error": types.MessageType.Error, "warning": types.MessageType.Warning, "info": types.MessageType.Info}
+
+
+class MazeProtocol(LanguageServerProtocol):
+    """pygls' protocol without its own copy of each document: `maze_inference.document` is the one copy."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[override]
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):  # type: ignore[override]
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):  # type: ignore[override]
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+class MazeLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        from maze_lsp import __version__
+
+        super().__init__("maze", __version__, protocol_cls=MazeProtocol)
+        self.state = ServerState(engines=EngineManager(self.notify_user, self._begin_progress))
+        self.state.engines.on_status = self._send_status
+
+    # ---- messages to the user --------------------------------------------------------------------
+
+    def notify_user(self, level: str, message: str) -> None:
+        log.log(logging.ERROR if level == "error" else logging.WARNING if level == "warning" else logging.INFO, message)
+        self.window_show_message(types.ShowMessageParams(type=_MESSAGE_TYPES[level], message=message))
+
+    def report_settings_problems(self, problems: list[str]) -> None:
+        if problems:
+            self.notify_user("warning", "maze settings: " + "; ".join(problems) + " (defaults used for these)")
+
+    def _send_status(self, status: EngineStatus) -> None:
+        """A small custom notification the VS Code extension shows in its status bar; others ignore it."""
+        self.protocol.notify(STATUS_NOTIFICATION, {"state": status.state, "engine": status.engine,
+                                                   "model": status.model, "message": status.message})
+
+    async def _begin_progress(self, title: str) -> Callable[[], None]:
+        capabilities = self.client_capabilities
+        if not (capabilities and capabilities.window and capabilities.window.work_done_progress):
+            return lambda: None
+        token = f"maze-{uuid.uuid4().hex[:8]}"
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception:  # the client refused or failed: progress is optional
+            log.debug("client did not accept a progress token", exc_info=True)
+            return lambda: None
+        self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=False))
+        return lambda: self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="ready"))
+
+    # ---- settings -----------------------------------------------------------------------------
+
+    async def pull_configuration(self) -> None:
+        """Ask the client for the "maze" section when it supports `workspace/configuration`."""
+        capabilities = self.client_capabilities
+        if not (capabilities and capabilities.workspace and capabilities.workspace.configuration):
+            return
+        try:
+            result: list[Any] = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            )
+        except Exception:
+            log.warning("workspace/configuration failed; keeping current settings", exc_info=True)
+            return
+        if result and result[0]:
+            options, problems = parse_options(result[0], self.state.options)
+            self.state.options = options
+            self.report_settings_problems(problems)
+
+
+def create_server() -> MazeLanguageServer:
+    server = MazeLanguageServer()
+    for feature in FEATURES:
+        server.feature(feature.METHOD, feature.OPTIONS)(feature.handle)
+    return server
