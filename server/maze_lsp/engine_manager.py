@@ -9,6 +9,7 @@ outage once, not once per keystroke; the next success clears it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -45,12 +46,17 @@ class EngineManager:
         self._outage: str | None = None
         self._load_error: str | None = None
         self.on_status: Callable[[EngineStatus], None] | None = None
+        self._configured = asyncio.Event()  # set once `initialized` has read the settings
 
     # ---- configuration and loading ------------------------------------------------------------
 
     async def configure(self, settings: EngineSettings) -> None:
-        """(Re)build engines for `settings` and start loading them in the background."""
-        if self.primary is not None and settings == self.settings:
+        """(Re)build engines for `settings` and start loading them in the background.
+
+        Settings that only the request path reads (the timeout of a local engine) keep the loaded model.
+        """
+        if self.primary is not None and _same_engine(settings, self.settings):
+            self.settings = settings
             return
         await self.close()
         self.settings = settings
@@ -63,6 +69,7 @@ class EngineManager:
         if settings.engine != "embedded":
             self.fallback = create_engine(EngineSettings(engine="embedded", threads=settings.threads))
         self._load_task = asyncio.create_task(self._load(), name="maze-engine-load")
+        self._configured.set()
 
     async def _load(self) -> None:
         end = await self._progress("maze: loading model") if self._progress else None
@@ -89,8 +96,12 @@ class EngineManager:
         self._notify("error", f"maze: no usable completion engine: {message}.{suffix}")
 
     async def wait_ready(self, timeout: float | None) -> None:
-        if self._load_task is not None and not self._load_task.done():
-            await asyncio.wait_for(asyncio.shield(self._load_task), timeout)
+        """Wait for settings and the current load, also across a reconfiguration that replaces it."""
+        async with asyncio.timeout(timeout):
+            await self._configured.wait()
+            while self._load_task is not None and not self._load_task.done():
+                task = self._load_task
+                await asyncio.wait({task})
 
     # ---- use ------------------------------------------------------------------------------------
 
@@ -133,9 +144,15 @@ class EngineManager:
             self.on_status(self.status(state))
 
     async def close(self) -> None:
-        if self._load_task is not None:
-            self._load_task.cancel()
+        """Release the engines; a load still running finishes on its own thread and is then dropped."""
+        self._load_task = None
         for engine in (self.primary, self.fallback):
             if engine is not None:
                 await engine.close()
         self.primary = self.fallback = None
+
+
+def _same_engine(a: EngineSettings, b: EngineSettings) -> bool:
+    if a.engine != "remote":
+        a = dataclasses.replace(a, timeout_s=b.timeout_s)
+    return a == b

@@ -35,6 +35,7 @@ class Options:
     timeout_ms: int = 2000
     constrained: bool = True
     temperature: float = 0.0
+    status_notifications: bool = False  # send `maze/status` (the VS Code extension's status bar asks for it)
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(

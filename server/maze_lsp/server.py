@@ -87,7 +87,9 @@ class MazeLanguageServer(LanguageServer):
             self.notify_user("warning", "maze settings: " + "; ".join(problems) + " (defaults used for these)")
 
     def _send_status(self, status: EngineStatus) -> None:
-        """A small custom notification the VS Code extension shows in its status bar; others ignore it."""
+        """A small custom notification the VS Code extension shows in its status bar (opt-in)."""
+        if not self.state.options.status_notifications:
+            return
         self.protocol.notify(STATUS_NOTIFICATION, {"state": status.state, "engine": status.engine,
                                                    "model": status.model, "message": status.message})
 

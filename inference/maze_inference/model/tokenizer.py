@@ -2,7 +2,8 @@
 
 Small vocabulary (8192 by default) because the embedding and the output projection dominate a model
 this small, and on CPU the output projection is paid for every generated token. The pre-tokenizer is
-made for code: a newline carries the next line's indentation, identifiers keep their underscores,
+made for code: a newline carries the next line's indentation, identifiers keep their underscores
+and may take one leading space or punctuation mark (`.attr`, `"key`),
 numbers split into groups of at most three digits, punctuation runs stay together, and no pre-token
 crosses a newline except that newline + indentation one.
 """
@@ -27,12 +28,13 @@ FIM_PAD = "<|fim_pad|>"
 SPECIAL_TOKENS = (EOS, FIM_PREFIX, FIM_MIDDLE, FIM_SUFFIX, FIM_PAD)  # ids 0..4 in this order
 
 # Alternatives, first match wins at each position:
-#   newline + the indentation after it | identifier with an optional leading space |
+#   newline + the indentation after it | identifier with an optional leading space or punctuation mark
+#   (`.attr`, `"word`, `(self`) |
 #   1-3 digits with an optional space | punctuation run with an optional space |
 #   spaces not counting the last one before a word (that one joins the word) | other spaces | any other space
 PRE_TOKEN_PATTERN = (
     r"\n[ \t]*"
-    r"|[ ]?[\p{L}_$][\p{L}\p{N}_$]*"
+    r"|(?:[ ]|[^\s\p{L}\p{N}_$])?[\p{L}_$][\p{L}\p{N}_$]*"
     r"|[ ]?\p{N}{1,3}"
     r"|[ ]?[^\s\p{L}\p{N}_$]+"
     r"|[ \t]+(?!\S)"
