@@ -120,7 +120,7 @@ def extract_context(
     path = _named_path(node)
     restart = _restart_offset(language, text, tree, offset, byte_offset, line_start, limits)
     prefix_start = max(0, min(restart, offset - limits.prefix_chars))
-    unit = indent_unit or detect_indent_unit(text)
+    unit = indent_unit or detect_indent_unit(text, language.indent)
     return CursorContext(
         language=language.id,
         prefix=text[prefix_start:offset],

@@ -33,6 +33,7 @@ class Language:
     block_types: frozenset[str]
     line_comment: str
     block_openers: tuple[str, ...]
+    indent: str = "    "  # the community's usual unit, when a document shows none
 
     @property
     def ts_language(self) -> tree_sitter.Language:
@@ -85,6 +86,7 @@ LANGUAGES: tuple[Language, ...] = (
         block_types=frozenset({"statement_block", "class_body", "object_type", "interface_body", "enum_body"}),
         line_comment="//",
         block_openers=("{",),
+        indent="  ",
     ),
     Language(
         id="typescriptreact",
@@ -105,6 +107,7 @@ LANGUAGES: tuple[Language, ...] = (
         block_types=frozenset({"statement_block", "class_body", "object_type", "interface_body"}),
         line_comment="//",
         block_openers=("{",),
+        indent="  ",
     ),
     Language(
         id="javascript",
@@ -124,6 +127,7 @@ LANGUAGES: tuple[Language, ...] = (
         block_types=frozenset({"statement_block", "class_body"}),
         line_comment="//",
         block_openers=("{",),
+        indent="  ",
     ),
     Language(
         id="rust",
@@ -154,6 +158,7 @@ LANGUAGES: tuple[Language, ...] = (
         block_types=frozenset({"block", "field_declaration_list", "interface_type"}),
         line_comment="//",
         block_openers=("{",),
+        indent="\t",
     ),
     Language(
         id="zig",

@@ -69,6 +69,26 @@ def _add_doctor(sub: argparse._SubParsersAction) -> None:
     doctor.set_defaults(func=commands.doctor)
 
 
+def _add_generate(sub: argparse._SubParsersAction) -> None:
+    generate = sub.add_parser("generate", help="description -> JSON IR -> code, constrained and validated")
+    generate.add_argument("description")
+    generate.add_argument("--language", "-l", required=True)
+    generate.add_argument("--model", default=None)
+    generate.add_argument("--json", action="store_true", help="print the IR, the code and timings as JSON")
+    generate.set_defaults(func=commands.generate)
+
+
+def _add_bench(sub: argparse._SubParsersAction) -> None:
+    bench = sub.add_parser("bench", help="benchmarks (numbers beside a baseline from the same run)")
+    kinds = bench.add_subparsers(dest="bench_cmd", required=True)
+    constraint = kinds.add_parser("constraint", help="per-token grammar cost; tokens/s constrained vs not")
+    constraint.add_argument("--per-language", type=int, default=12, help="cursor positions per language")
+    constraint.add_argument("--model", default=None)
+    constraint.add_argument("--seed", type=int, default=0)
+    constraint.add_argument("--json", default=".bench/constraint.json", help="where to write the JSON result")
+    constraint.set_defaults(func=commands.bench_constraint)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="maze", description=__doc__.splitlines()[0])
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (logs go to stderr)")
@@ -76,8 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lsp(sub)
     _add_complete(sub)
     _add_doctor(sub)
+    _add_generate(sub)
     _add_grammar(sub)
     _add_corpus(sub)
+    _add_bench(sub)
     return parser
 
 

@@ -91,6 +91,30 @@ def complete(args: argparse.Namespace) -> int:
     return 0
 
 
+def generate(args: argparse.Namespace) -> int:
+    import dataclasses
+    import time
+
+    from maze_inference.codegen import generate_from_description
+    from maze_inference.engines.embedded import EmbeddedEngine
+    from maze_inference.errors import MazeError
+    from maze_inference.languages import get_language
+
+    started = time.perf_counter()
+    try:
+        language = get_language(args.language)
+        ir, code = asyncio.run(generate_from_description(EmbeddedEngine(args.model), language, args.description))
+    except MazeError as exc:
+        print(f"maze generate: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"language": language.id, "ir": dataclasses.asdict(ir), "code": code,
+                          "seconds": round(time.perf_counter() - started, 3)}, indent=2))
+    else:
+        print(code)
+    return 0
+
+
 def doctor(args: argparse.Namespace) -> int:
     from maze_lsp.doctor import run_checks
 
@@ -143,4 +167,20 @@ def corpus_fetch(args: argparse.Namespace) -> int:
 
     fetch_sources(Path(args.dest), tuple(args.only))
     print(f"sources in {args.dest}", file=sys.stderr)
+    return 0
+
+
+def bench_constraint(args: argparse.Namespace) -> int:
+    from maze_inference.bench import constraint
+    from maze_inference.bench.report import write_json
+    from maze_inference.constraint.cursor import ConstraintBackend
+    from maze_inference.engines.embedded import EmbeddedEngine
+    from maze_inference.tokenization import load_tokenizer
+
+    engine = EmbeddedEngine(args.model)
+    backend = ConstraintBackend(load_tokenizer(str(engine.model_dir / "tokenizer.json")))
+    result = constraint.run(engine, backend, args.per_language, args.seed)
+    print(constraint.format_table(result))
+    path = write_json(args.json, "constraint", " ".join(sys.argv), result)
+    print(f"results: {path}", file=sys.stderr)
     return 0

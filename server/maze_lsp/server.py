@@ -18,6 +18,8 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from maze_lsp.engine_manager import EngineManager, EngineStatus
 from maze_lsp.features import (
+    code_action,
+    code_action_resolve,
     completion,
     did_change,
     did_change_configuration,
@@ -43,6 +45,8 @@ FEATURES: tuple[ModuleType, ...] = (
     did_change_configuration,
     completion,
     inline_completion,
+    code_action,
+    code_action_resolve,
 )
 
 STATUS_NOTIFICATION = "maze/status"
@@ -73,7 +77,7 @@ class MazeLanguageServer(LanguageServer):
         from maze_lsp import __version__
 
         super().__init__("maze", __version__, protocol_cls=MazeProtocol)
-        self.state = ServerState(engines=EngineManager(self.notify_user, self._begin_progress))
+        self.state = ServerState(engines=EngineManager(self.notify_user, self.begin_progress))
         self.state.engines.on_status = self._send_status
 
     # ---- messages to the user --------------------------------------------------------------------
@@ -93,7 +97,7 @@ class MazeLanguageServer(LanguageServer):
         self.protocol.notify(STATUS_NOTIFICATION, {"state": status.state, "engine": status.engine,
                                                    "model": status.model, "message": status.message})
 
-    async def _begin_progress(self, title: str) -> Callable[[], None]:
+    async def begin_progress(self, title: str) -> Callable[[], None]:
         capabilities = self.client_capabilities
         if not (capabilities and capabilities.window and capabilities.window.work_done_progress):
             return lambda: None
@@ -126,8 +130,16 @@ class MazeLanguageServer(LanguageServer):
             self.report_settings_problems(problems)
 
 
+async def run_generate_command(ls: MazeLanguageServer, *arguments: Any) -> None:
+    """`maze.generate`: the code actions' fallback for clients that cannot resolve an action's edit."""
+    edit = await code_action_resolve.generate_edit(ls, arguments[0] if arguments else None)
+    if edit is not None:
+        await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="maze"))
+
+
 def create_server() -> MazeLanguageServer:
     server = MazeLanguageServer()
     for feature in FEATURES:
         server.feature(feature.METHOD, feature.OPTIONS)(feature.handle)
+    server.command(code_action.COMMAND)(run_generate_command)
     return server

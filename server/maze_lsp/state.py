@@ -63,7 +63,7 @@ class ServerState:
         """Detected once per few edits: detection reads up to 200k characters."""
         doc = entry.document
         if entry.indent_unit is None or doc.version - entry.indent_version > 50:
-            entry.indent_unit = detect_indent_unit(doc.text)
+            entry.indent_unit = detect_indent_unit(doc.text, doc.language.indent)
             entry.indent_version = doc.version
         return entry.indent_unit
 

@@ -1,0 +1,46 @@
+"""Shared pieces of every benchmark: percentiles, the machine description, JSON results."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (no interpolation: every reported value was measured)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def machine() -> dict[str, Any]:
+    versions = {}
+    for name in ("maze-lsp", "onnxruntime", "llguidance", "tree-sitter", "tokenizers", "numpy"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
+            "cores": os.cpu_count(), "versions": versions, "date": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def write_json(path: str | Path, name: str, command: str, result: dict[str, Any]) -> Path:
+    """Write `{name, command, machine, result}`; the markdown report is built from these files."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"name": name, "command": command, "machine": machine(), "result": result}, indent=1))
+    return out
