@@ -63,6 +63,20 @@ def _add_complete(sub: argparse._SubParsersAction) -> None:
     complete.set_defaults(func=commands.complete)
 
 
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="run the HTTP inference service (needs the `service` extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--engine", default="local", choices=("local", "vllm"), help="local: the embedded model")
+    serve.add_argument("--model", default=None, help="model folder (local: ONNX export; vllm: Hugging Face model)")
+    serve.add_argument("--generate-model", default=None, help="vllm: a second (instruct) model for /v1/generate")
+    serve.add_argument("--threads", type=int, default=None, help="local: onnxruntime threads")
+    serve.add_argument("--max-body-bytes", type=int, default=None)
+    serve.add_argument("--max-tokens", type=int, default=None, help="largest max_tokens a request may ask for")
+    serve.add_argument("--timeout", type=float, default=None, help="default per-request deadline, seconds")
+    serve.set_defaults(func=commands.serve)
+
+
 def _add_doctor(sub: argparse._SubParsersAction) -> None:
     doctor = sub.add_parser("doctor", help="check the installation offline; non-zero exit on a problem")
     doctor.add_argument("--model", default=None)
@@ -95,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_lsp(sub)
     _add_complete(sub)
+    _add_serve(sub)
     _add_doctor(sub)
     _add_generate(sub)
     _add_grammar(sub)

@@ -115,6 +115,44 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    """`maze serve`: the FastAPI app on uvicorn; the token comes only from MAZE_API_KEY."""
+    try:
+        import uvicorn
+
+        from maze_inference.service import ServiceSettings, create_app
+    except ImportError as exc:
+        print(f"maze serve: {exc.name} is missing; install the service extra: pip install 'maze-lsp[service]'",
+              file=sys.stderr)
+        return 1
+    from maze_inference.client import is_loopback
+
+    try:
+        settings = ServiceSettings.from_env(max_body_bytes=args.max_body_bytes, max_tokens=args.max_tokens,
+                                            default_timeout_s=args.timeout,
+                                            max_timeout_s=max(120.0, args.timeout) if args.timeout else None)
+    except ValueError as exc:
+        print(f"maze serve: {exc}", file=sys.stderr)
+        return 1
+    if settings.api_key is None and not is_loopback(f"http://{args.host}"):
+        log.warning("serving on %s without MAZE_API_KEY: anyone who can reach it can use it", args.host)
+    if args.engine == "vllm":
+        from maze_inference.engines.vllm import VLLMEngine
+
+        if not args.model:
+            print("maze serve: --engine vllm needs --model (a Hugging Face model folder or id)", file=sys.stderr)
+            return 1
+        engine = VLLMEngine(args.model, generate_model_path=args.generate_model)
+    else:
+        from maze_inference.engines.embedded import EmbeddedEngine
+
+        engine = EmbeddedEngine(args.model, threads=args.threads)
+    app = create_app(engine, settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=logging.getLevelName(logging.getLogger().level).lower(),
+                access_log=False)  # our own one line per request carries timings and never the code
+    return 0
+
+
 def doctor(args: argparse.Namespace) -> int:
     from maze_lsp.doctor import run_checks
 

@@ -54,7 +54,18 @@ _MESSAGE_TYPES = {"error": types.MessageType.Error, "warning": types.MessageType
 
 
 class MazeProtocol(LanguageServerProtocol):
-    """pygls' protocol without its own copy of each document: `maze_inference.document` is the one copy."""
+    """pygls' protocol without its own copy of each document: `maze_inference.document` is the one copy.
+
+    Positions are always UTF-16, the encoding every client must support: pygls would otherwise pick
+    the client's first preference (utf-8 for Neovim and Helix) that `Document` does not count in.
+    """
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[override]
+        general = params.capabilities.general
+        if general is not None and general.position_encodings:
+            general.position_encodings = [types.PositionEncodingKind.Utf16]
+        return (yield from super().lsp_initialize(params))
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[override]

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from maze_inference.constraint.check import Verdict, byte_tokenizer, check_bytes, corpus_limits
+from maze_inference.constraint.corpus import reference_accepts
 from maze_inference.constraint.grammars import GrammarVariant, compiled_grammar, grammars_dir
 from maze_inference.context import detect_indent_unit
 from maze_inference.languages import LANGUAGES, Language
@@ -65,8 +66,8 @@ def test_corpus_file(lang: Language, kind: str, path: Path) -> None:
         assert result.verdict is Verdict.REJECTED, f"{path} was not rejected"
         assert result.offset is not None and result.offset < len(data)
     if kind == "accept":
-        tree = lang.new_parser().parse(data)
-        assert not tree.root_node.has_error, f"tree-sitter finds an error in {path}: the corpus file is not valid code"
+        # The language's own reference parser (CPython's ast, `zig ast-check`, tree-sitter) must agree.
+        assert reference_accepts(lang.id, data), f"the reference parser rejects {path}: not valid code"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES, ids=[lang.id for lang in LANGUAGES])
@@ -87,3 +88,17 @@ def test_mask_agrees_with_validation(lang: Language) -> None:
         if not valid:
             break
         assert matcher.consume_token(byte), matcher.get_error()
+
+
+def test_tsjs_grammars_match_their_template() -> None:
+    """javascript/typescript/tsx.lark are generated from one template; they must not drift apart."""
+    import importlib.util
+
+    script = grammars_dir().parent / "scripts" / "gen_tsjs_grammars.py"
+    if not script.is_file():
+        pytest.skip("installed package without the source tree")
+    spec = importlib.util.spec_from_file_location("gen_tsjs_grammars", script)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    for path, body in module.generated().items():
+        assert path.read_text(encoding="utf-8") == body, f"{path.name} differs: run scripts/gen_tsjs_grammars.py"

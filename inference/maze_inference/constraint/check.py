@@ -40,17 +40,28 @@ def corpus_limits() -> llguidance.LLParserLimits:
     return llguidance.LLParserLimits(step_max_items=500_000, max_items_in_row=20_000, verbose_errors=False)
 
 
+@functools.lru_cache(maxsize=64)
+def _template(variant: GrammarVariant) -> llguidance.LLMatcher:
+    """One compiled matcher per variant; checks copy it (microseconds) instead of rebuilding (milliseconds)."""
+    return llguidance.LLMatcher(byte_tokenizer(), compiled_grammar(variant), log_level=0, limits=corpus_limits())
+
+
 def check_bytes(variant: GrammarVariant, data: bytes) -> CheckResult:
-    """Feed `data` byte by byte-token to a fresh matcher and classify the outcome."""
+    """Validate `data` plus end-of-text in one call and classify the outcome.
+
+    With the byte tokenizer a token id is the byte value, so the count `validate_tokens` returns is
+    the offset of the first refused byte; end-of-text is valid only if the whole text is a complete
+    parse. One validation is several times cheaper than consuming byte by byte, which asks the
+    parser at every byte whether the text could end there.
+    """
     tok = byte_tokenizer()
-    matcher = llguidance.LLMatcher(tok, compiled_grammar(variant), log_level=0, limits=corpus_limits())
-    tokens = list(data)  # byte tokenizer: token id == byte value
-    consumed = matcher.try_consume_tokens(tokens)
-    if consumed < len(tokens) or matcher.is_error():
-        return CheckResult(Verdict.REJECTED, consumed, matcher.get_error())
-    if matcher.is_accepting():
+    matcher = _template(variant).deep_copy()
+    valid = matcher.validate_tokens([*data, tok.eos_token])
+    if valid == len(data) + 1:
         return CheckResult(Verdict.ACCEPTED, None)
-    return CheckResult(Verdict.PREFIX, None)
+    if valid == len(data):
+        return CheckResult(Verdict.PREFIX, None)
+    return CheckResult(Verdict.REJECTED, valid, matcher.get_error())
 
 
 def check_text(variant: GrammarVariant, text: str) -> CheckResult:

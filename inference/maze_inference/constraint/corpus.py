@@ -9,10 +9,14 @@ processes with a per-file time limit; a file over the limit counts as rejected.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
+import subprocess
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -46,35 +50,42 @@ def reference_accepts(language: str, data: bytes) -> bool:
         except (SyntaxError, ValueError):
             return False
         return True
-    if language == "zig":
-        # tree-sitter-zig lags the language (it rejects valid 0.17 code), so ask the real compiler:
-        # `zig ast-check` (stdin) parses and runs AstGen, offline, in a few ms. The binary comes
-        # from $MAZE_ZIG, PATH, or the ziglang wheel fetched into .data/sources (whose unpacking
-        # drops the exec bit, so restore it). Without a usable binary, fall back to tree-sitter.
-        import os
-        import shutil
-        import subprocess
-
-        wheel = Path("zig-std/ziglang/zig")
-        candidates = [os.environ.get("MAZE_ZIG") or "", shutil.which("zig") or "",
-                      str(Path(".data/sources") / wheel),
-                      str(Path(__file__).resolve().parents[3] / ".data/sources" / wheel)]
-        for zig in filter(None, candidates):
-            if not os.path.isfile(zig):
-                continue
-            if not os.access(zig, os.X_OK):
-                try:
-                    os.chmod(zig, os.stat(zig).st_mode | 0o111)
-                except OSError:
-                    continue
-            try:
-                done = subprocess.run([zig, "ast-check", "--color", "off"], input=data,
-                                      capture_output=True, timeout=30)
-            except (OSError, subprocess.TimeoutExpired):
-                continue
+    if language == "zig" and (zig := zig_binary()) is not None:
+        try:
+            done = subprocess.run([zig, "ast-check", "--color", "off"], input=data, capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        else:
             return done.returncode == 0
     tree = get_language(language).new_parser().parse(data)
     return not tree.root_node.has_error
+
+
+@functools.cache
+def zig_binary() -> str | None:
+    """The real Zig compiler, for `zig ast-check`: tree-sitter-zig lags Zig 0.17 and rejects valid code.
+
+    Looked for in $MAZE_ZIG, PATH, the `ziglang` wheel (test extra) and the fetched sources; an
+    unpacked wheel loses the exec bit, so it is restored. None: fall back to tree-sitter.
+    """
+    candidates = [os.environ.get("MAZE_ZIG", ""), shutil.which("zig") or ""]
+    try:
+        import ziglang
+
+        candidates.append(str(Path(ziglang.__file__).parent / "zig"))
+    except ImportError:
+        pass
+    candidates.append(str(Path(__file__).resolve().parents[3] / ".data/sources/zig-std/ziglang/zig"))
+    for zig in filter(None, candidates):
+        if not os.path.isfile(zig):
+            continue
+        if not os.access(zig, os.X_OK):
+            try:
+                os.chmod(zig, os.stat(zig).st_mode | 0o111)
+            except OSError:
+                continue
+        return zig
+    return None
 
 
 def _alarm(_signum: int, _frame: object) -> None:

@@ -62,6 +62,7 @@ class ConstraintBackend:
     def __init__(self, tokenizer: ModelTokenizer) -> None:
         self.tokenizer = tokenizer
         self._templates: dict[GrammarVariant, llguidance.LLMatcher] = {}
+        self._by_grammar: dict[str, llguidance.LLMatcher] = {}
         self._lock = threading.Lock()
 
     def matcher(self, variant: GrammarVariant) -> llguidance.LLMatcher:
@@ -76,11 +77,21 @@ class ConstraintBackend:
             return template.deep_copy()
 
     def matcher_for_grammar(self, grammar: str) -> llguidance.LLMatcher:
-        """A matcher for a caller's grammar (JSON schema or Lark, already converted by llguidance)."""
-        matcher = llguidance.LLMatcher(self.tokenizer.llg, grammar, log_level=0)
-        if matcher.is_error():
-            raise GrammarError(matcher.get_error())
-        return matcher
+        """A matcher for a caller's grammar (JSON schema or Lark, already converted by llguidance).
+
+        Compiled matchers are kept for the most recent grammars, so a client that sends the same
+        schema or the language grammar every time pays the compile once.
+        """
+        with self._lock:
+            template = self._by_grammar.get(grammar)
+            if template is None:
+                template = llguidance.LLMatcher(self.tokenizer.llg, grammar, log_level=0)
+                if template.is_error():
+                    raise GrammarError(template.get_error())
+                if len(self._by_grammar) >= 32:
+                    self._by_grammar.pop(next(iter(self._by_grammar)))
+                self._by_grammar[grammar] = template
+            return template.deep_copy()
 
     def free_constraint(self, grammar: str) -> CursorConstraint:
         """A constraint for free generation: the text must be a complete parse of `grammar` to end."""

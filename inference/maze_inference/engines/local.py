@@ -138,7 +138,8 @@ class LocalEngine:
             constraint = None
             if request.grammar is not None:
                 constraint = loaded.backend.free_constraint(request.grammar)
-            prompt = loaded.tokenizer.encode(request.prompt)
+            # An empty prompt still needs one position to predict from: start from end-of-text.
+            prompt = loaded.tokenizer.encode(request.prompt) or [loaded.tokenizer.eos_id]
             room = loaded.max_positions - request.max_tokens
             settings = DecodeSettings(max_tokens=request.max_tokens, temperature=request.temperature,
                                       mode=Mode.BLOCK, block_indent=0, stop=request.stop, seed=request.seed)

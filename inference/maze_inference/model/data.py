@@ -10,7 +10,7 @@ Formats (token ids of the specials are read from the tokenizer):
   SPM    <|fim_prefix|><|fim_suffix|>S<|fim_middle|>P M<|endoftext|>
          (the SPM variant of Bavarian et al. 2022, "Efficient Training of Language Models to Fill in the
          Middle", appendix D, also used by Code Llama: prefix and middle stay adjacent at the end)
-  plain  text<|endoftext|>
+  plain  text, + <|endoftext|> where the document ends
 Imports only the standard library, numpy, torch and tokenizers: this runs on the GPU machine.
 """
 
@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import lzma
+import os
 import random
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +49,14 @@ class Specials:
 
 def load_docs(paths: list[Path]) -> dict[str, list[str]]:
     """Texts by language from xz JSONL files of {"lang", "path", "text"}."""
-    out: dict[str, list[str]] = {}
-    for path in paths:
+    def read(path: Path) -> str:  # lzma releases the GIL: shards decompress in parallel
         with lzma.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
+            return fh.read()
+
+    out: dict[str, list[str]] = {}
+    with ThreadPoolExecutor(max_workers=min(16, len(paths) or 1)) as pool:
+        for text in pool.map(read, paths):
+            for line in text.splitlines():
                 if line.strip():
                     doc = json.loads(line)
                     out.setdefault(doc["lang"], []).append(doc["text"])
@@ -75,7 +81,8 @@ def chunks(text: str, rng: random.Random, max_chars: int) -> list[str]:
 
 def fim_split(text: str, rng: random.Random) -> tuple[str, str, str]:
     """(prefix, middle, suffix) of `text`: 40 % rest of a line from a random point (the middle ends
-    before the newline, so stopping at the line end is learnt), 30 % one to five whole lines,
+    before the newline, so stopping at the line end is learnt; a third of these put the cursor right
+    after the line's indentation, where an editor leaves it after Enter), 30 % one to five whole lines,
     30 % a uniformly random span."""
     n = len(text)
     r = rng.random()
@@ -85,6 +92,10 @@ def fim_split(text: str, rng: random.Random) -> tuple[str, str, str]:
         i = rng.randrange(n)
         j = text.find("\n", i)
         j = n if j < 0 else j
+        if rng.random() < 1 / 3:
+            start = text.rfind("\n", 0, i) + 1
+            line = text[start:j]
+            i = start + len(line) - len(line.lstrip(" \t"))
     elif r < 0.7:
         starts = [0] + [k + 1 for k, c in enumerate(text) if c == "\n" and k + 1 < n]
         a = rng.randrange(len(starts))
@@ -95,24 +106,26 @@ def fim_split(text: str, rng: random.Random) -> tuple[str, str, str]:
     return text[:i], text[i:j], text[j:]
 
 
-def encode_examples(tok: Tokenizer, sp: Specials, texts: list[str], rng: random.Random, fim_rate: float,
-                    spm_rate: float) -> list[tuple[list[int], int]]:
-    """Token ids of one example per text, with the index where the scored middle starts (0 if plain)."""
-    plans: list[tuple[str, int]] = []  # mode, first piece index
+def encode_examples(tok: Tokenizer, sp: Specials, texts: list[tuple[str, bool]], rng: random.Random,
+                    fim_rate: float, spm_rate: float) -> list[tuple[list[int], int]]:
+    """Token ids of one example per (text, ends its document), with the index where the scored middle
+    starts (0 if plain). A plain chunk ends in EOS only where its document ends: EOS means "done", so
+    it must not follow a cut in the middle of a file."""
+    plans: list[tuple[str, int, bool]] = []  # mode, first piece index, ends document
     pieces: list[str] = []
-    for text in texts:
+    for text, last in texts:
         if rng.random() < fim_rate:
             p, m, s = fim_split(text, rng)
-            plans.append(("spm" if rng.random() < spm_rate else "psm", len(pieces)))
+            plans.append(("spm" if rng.random() < spm_rate else "psm", len(pieces), last))
             pieces += [p, m, s]
         else:
-            plans.append(("plain", len(pieces)))
+            plans.append(("plain", len(pieces), last))
             pieces.append(text)
     enc = [e.ids for e in tok.encode_batch(pieces, add_special_tokens=False)]
     out: list[tuple[list[int], int]] = []
-    for mode, k in plans:
+    for mode, k, last in plans:
         if mode == "plain":
-            out.append((enc[k] + [sp.eos], 0))
+            out.append((enc[k] + [sp.eos] if last else enc[k], 0))
             continue
         p, m, s = enc[k], enc[k + 1], enc[k + 2]
         if mode == "psm":
@@ -154,21 +167,25 @@ class PackedStream(torch.utils.data.IterableDataset):
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         info = torch.utils.data.get_worker_info()
         wid, nw = (info.id, info.num_workers) if info else (0, 1)
+        if info is not None:
+            os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one thread per worker; no fork warning
         tok = Tokenizer.from_file(self.tokenizer_path)
         sp = Specials.of(tok)
         rng = random.Random(self.seed * 7919 + wid)
         need = self.batch * (self.seq_len + 1)
         buf: list[int] = []
         counts = np.zeros(len(self.langs), np.int64)
-        pending: list[tuple[int, str]] = []
+        pending: list[tuple[int, str, bool]] = []
         epoch = 0
         while True:
             for li, di in self._epoch(epoch)[wid::nw]:
-                pending += [(li, c) for c in chunks(self.docs[self.langs[li]][di], rng, self.chunk_chars)]
+                parts = chunks(self.docs[self.langs[li]][di], rng, self.chunk_chars)
+                pending += [(li, c, k == len(parts) - 1) for k, c in enumerate(parts)]
                 if len(pending) < 64:
                     continue
-                examples = encode_examples(tok, sp, [c for _, c in pending], rng, self.fim_rate, self.spm_rate)
-                for (li2, _), (ids, _) in zip(pending, examples):
+                examples = encode_examples(tok, sp, [(c, last) for _, c, last in pending], rng, self.fim_rate,
+                                           self.spm_rate)
+                for (li2, _, _), (ids, _) in zip(pending, examples):
                     buf += ids
                     counts[li2] += len(ids)
                 pending = []
@@ -188,7 +205,10 @@ def val_examples(docs: dict[str, list[str]], tok: Tokenizer, seq_len: int, chunk
     out: dict[str, dict[str, list[tuple[list[int], int, int]]]] = {}
     for lang, texts in sorted(docs.items()):
         rng = random.Random(seed)
-        pool = [c for t in texts for c in chunks(t, rng, chunk_chars) if c.strip()]
+        pool: list[tuple[str, bool]] = []
+        for text in texts:
+            parts = chunks(text, rng, chunk_chars)
+            pool += [(c, k == len(parts) - 1) for k, c in enumerate(parts) if c.strip()]
         rng.shuffle(pool)
         pool = pool[:per_lang]
         out[lang] = {}
@@ -196,8 +216,8 @@ def val_examples(docs: dict[str, list[str]], tok: Tokenizer, seq_len: int, chunk
             krng = random.Random(seed + len(kind))
             encoded = encode_examples(tok, sp, pool, krng, fim_rate, spm_rate)
             rows = []
-            for text, (ids, start) in zip(pool, encoded):
+            for (text, _), (ids, start) in zip(pool, encoded):
                 ids = ids[:seq_len]
                 rows.append((ids, start, len(text.encode()) if kind == "plain" else 0))
-            out[lang][kind] = [r for r in rows if r[1] < len(r[0]) - 1 or kind == "plain"]
+            out[lang][kind] = [r for r in rows if r[1] < len(r[0])]
     return out

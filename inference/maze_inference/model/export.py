@@ -23,7 +23,6 @@ import logging
 import os
 import shutil
 import statistics
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -93,17 +92,31 @@ def export_fp32(model, path: Path) -> None:
     program.save(str(path))
 
 
-def quantize_int8(src: Path, dst: Path, per_channel: bool = False, gather: bool = True) -> None:
+def quantize_block(src: Path, dst: Path, block_size: int = 32) -> None:
+    """The fallback: weight-only 8-bit block-wise quantisation (MatMulNBits, int8 compute) of the MatMuls
+    and the embedding Gather; finer scales than per-channel where outliers hurt dynamic int8."""
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), bits=8, block_size=block_size, is_symmetric=True,
+                                     accuracy_level=4, op_types_to_quantize=("MatMul",))
+    quantizer.process()
+    mid = dst.with_suffix(".nbits.onnx")
+    quantizer.model.save_model_to_file(str(mid), use_external_data_format=False)
+    quantize_int8(mid, dst, ops=("Gather",))  # the embedding table as int8 as well
+    mid.unlink()
+
+
+def quantize_int8(src: Path, dst: Path, per_channel: bool = False, ops: tuple[str, ...] = ("MatMul", "Gather")) -> None:
     """Dynamic int8 (QInt8 weights, activations quantised at run time) of every MatMul with a constant
-    weight, and of the embedding Gather when `gather` (4x smaller table, dequantised row by row)."""
+    weight and of the embedding Gather (4x smaller table, dequantised row by row)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    ops = ["MatMul", "Gather"] if gather else ["MatMul"]
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.WARNING)  # the quantiser logs one INFO line per activation through the root logger
     try:
-        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=per_channel, op_types_to_quantize=ops,
+        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=per_channel, op_types_to_quantize=list(ops),
                          extra_options={"MatMulConstBOnly": True})
     finally:
         root.setLevel(level)
@@ -182,38 +195,69 @@ def torch_parity(model, sess, prompts: list[list[int]]) -> float:
     return worst
 
 
-def _prompts(tokenizer_path: Path | None, vocab: int, n: int = 4, length: int = 96) -> list[list[int]]:
-    """Parity prompts: real code if a tokenizer and the corpus val split are around, else random ids."""
+def _prompts(tokenizer_path: Path | None, vocab: int, per_lang: int = 2, length: int = 96) -> list[list[int]]:
+    """Parity prompts: real code of every language if a tokenizer and a val split are around (the
+    corpus's or the training pack's), else random ids."""
     rng = np.random.default_rng(0)
-    val = Path(".data/corpus/val/python.jsonl")
-    if tokenizer_path is not None and tokenizer_path.is_file() and val.is_file():
+    texts: list[str] = []
+    corpus_val, pack_val = Path(".data/corpus/val"), Path(".train/data/val.jsonl.xz")
+    if corpus_val.is_dir():
+        for path in sorted(corpus_val.glob("*.jsonl")):
+            texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8").readlines()[:per_lang]]
+    elif pack_val.is_file():
+        import lzma
+
+        with lzma.open(pack_val, "rt", encoding="utf-8") as fh:
+            seen: dict[str, int] = {}
+            for line in fh:
+                doc = json.loads(line)
+                if seen.get(doc["lang"], 0) < per_lang:
+                    seen[doc["lang"]] = seen.get(doc["lang"], 0) + 1
+                    texts.append(doc["text"])
+    if tokenizer_path is not None and tokenizer_path.is_file() and texts:
         from tokenizers import Tokenizer
 
         tok = Tokenizer.from_file(str(tokenizer_path))
-        texts = [json.loads(line)["text"] for line in val.open(encoding="utf-8").readlines()[:n]]
-        out = [tok.encode(t).ids[:length] for t in texts]
-        if all(len(p) == length for p in out):
+        out = [ids[len(ids) // 3 :][:length] for ids in (tok.encode(t).ids for t in texts)]
+        out = [p for p in out if len(p) == length]
+        if out:
             return out
-    return [rng.integers(5, vocab, length).tolist() for _ in range(n)]
+    return [rng.integers(5, vocab, length).tolist() for _ in range(4)]
 
 
-def export_dir(model, out: Path, tokenizer: Path | None, training: dict, per_channel: bool = False,
+def export_dir(model, out: Path, tokenizer: Path | None, training: dict, quant: str = "auto",
                keep_fp32: bool = False) -> dict:
-    """Write the shipped folder: model.onnx (int8), tokenizer.json, maze_model.json. Returns maze_model."""
+    """Write the shipped folder: model.onnx (int8), tokenizer.json, maze_model.json. Returns maze_model.
+
+    `quant` "tensor" or "channel" picks the int8 weight scales; "auto" quantises both ways and keeps
+    the one closer to fp32 (top-1 agreement first, then mean logit error); "block" is the MatMulNBits
+    fallback."""
     cfg = model.config
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model.fp32.onnx"
         export_fp32(model, fp32)
-        quantize_int8(fp32, out / "model.onnx", per_channel=per_channel)
         prompts = _prompts(tokenizer, cfg.vocab_size)
-        ref, test = session(fp32), session(out / "model.onnx")
-        checks = {"fp32_vs_torch_max_abs": torch_parity(model, ref, prompts[:2]), **parity(ref, test, prompts)}
+        ref = session(fp32)
+        fp32_err = torch_parity(model, ref, prompts[:2])
+        tried: dict[str, dict] = {}
+        for mode in (["tensor", "channel"] if quant == "auto" else [quant]):
+            path = Path(tmp) / f"model.{mode}.onnx"
+            if mode == "block":
+                quantize_block(fp32, path)
+            else:
+                quantize_int8(fp32, path, per_channel=mode == "channel")
+            tried[mode] = parity(ref, session(path), prompts)
+            log.info("export: int8 per-%s vs fp32: %s", mode, tried[mode])
+        best = max(tried, key=lambda m: (tried[m]["top1_agreement"], -tried[m]["mean_abs_logit_error"]))
+        shutil.copy(Path(tmp) / f"model.{best}.onnx", out / "model.onnx")
+        checks = {"fp32_vs_torch_max_abs": fp32_err, "weight_scales": f"per-{best}", **tried[best],
+                  "prompts": len(prompts)}
         if keep_fp32:
             shutil.copy(fp32, out / "model.fp32.onnx")
     if tokenizer is not None:
         shutil.copy(tokenizer, out / "tokenizer.json")
-    n_params = sum(p.numel() for p in model.parameters()) + (cfg.vocab_size * cfg.hidden_size if cfg.tie_word_embeddings else 0)
+    n_params = sum(p.numel() for p in model.parameters())  # the tied embedding once, as trained
     meta = {
         "format": FORMAT,
         "architecture": "qwen2",
@@ -225,14 +269,33 @@ def export_dir(model, out: Path, tokenizer: Path | None, training: dict, per_cha
         "max_positions": cfg.max_position_embeddings,
         "eos_token": "<|endoftext|>",
         "fim": {"prefix": "<|fim_prefix|>", "suffix": "<|fim_suffix|>", "middle": "<|fim_middle|>"},
-        "quantization": "int8-dynamic",
+        "quantization": "int8-block" if quant == "block" else "int8-dynamic",
         "params": int(n_params),
-        "parity_int8_vs_fp32": checks,
+        "params_onnx": int(n_params + (cfg.vocab_size * cfg.hidden_size if cfg.tie_word_embeddings else 0)),
+        "parity": checks,
         "training": training,
     }
     (out / "maze_model.json").write_text(json.dumps(meta, indent=2) + "\n")
     log.info("export: %s %.1f MB, parity %s", out / "model.onnx", (out / "model.onnx").stat().st_size / 1e6, checks)
     return meta
+
+
+def training_summary(metrics: dict) -> dict:
+    """The part of train.py's metrics.json that the shipped maze_model.json records."""
+    args = metrics.get("args", {})
+    keys = ("config", "seq_len", "batch_tokens", "lr", "fim_rate", "spm_rate", "lang_weights", "minutes", "seed")
+    return {
+        "status": metrics.get("status"),
+        **{k: args[k] for k in keys if k in args},
+        "steps": metrics.get("steps"),
+        "tokens_seen": metrics.get("tokens_seen"),
+        "tokens_by_lang": metrics.get("tokens_by_lang"),
+        "throughput_tok_per_s": metrics.get("throughput_tok_per_s"),
+        "train_loop_s": metrics.get("wall", {}).get("train_loop_s"),
+        "checkpoint_dtype": metrics.get("checkpoint", {}).get("dtype"),
+        "final_train_loss": (metrics.get("loss_curve") or [{}])[-1].get("loss"),
+        "val": metrics.get("val"),
+    }
 
 
 def load_checkpoint(ckpt: Path):
@@ -282,23 +345,6 @@ def bench(dirs: list[Path], prompt_len: int = 512, new_tokens: int = 16, repeats
     return rows
 
 
-def unpack(parts_dir: Path, out: Path) -> Path:
-    """Join `ckpt.tar.part-NN` (train.py's output) and untar the checkpoint into `out`."""
-    parts = sorted(parts_dir.glob("ckpt.tar.part-*"))
-    if not parts:
-        raise FileNotFoundError(f"no ckpt.tar.part-* in {parts_dir}")
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        tar_path = Path(tmp) / "ckpt.tar"
-        with tar_path.open("wb") as fh:
-            for part in parts:
-                fh.write(part.read_bytes())
-        with tarfile.open(tar_path) as tar:
-            tar.extractall(out, filter="data")
-    inner = [p for p in out.iterdir() if p.is_dir() and (p / "config.json").is_file()]
-    return inner[0] if len(inner) == 1 and not (out / "config.json").is_file() else out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maze_inference.model.export", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="*", type=Path)
@@ -308,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--unpack", action="store_true", help="PARTS_DIR OUT: reassemble a training checkpoint")
     parser.add_argument("--tokenizer", type=Path, help="tokenizer.json to ship (default: the checkpoint's)")
     parser.add_argument("--vocab-size", type=int, default=8192)
-    parser.add_argument("--per-channel", action="store_true", help="per-channel int8 weight scales")
+    parser.add_argument("--quant", choices=["auto", "tensor", "channel", "block"], default="auto",
+                        help="dynamic int8 with scales per tensor or per output channel (auto: the closer to "
+                        "fp32), or block: weight-only 8-bit MatMulNBits, the fallback")
     parser.add_argument("--keep-fp32", action="store_true", help="also keep model.fp32.onnx")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=7)
@@ -325,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"| {r['total_ms']:.1f} | {r['total_min_ms']:.1f} |")
         return 0
     if args.unpack:
+        from maze_inference.model.checkpoint import unpack
+
         src, dst = args.paths
         log.info("unpack: checkpoint in %s", unpack(src, dst))
         return 0
@@ -336,10 +386,10 @@ def main(argv: list[str] | None = None) -> int:
         ckpt, out = args.paths
         model = load_checkpoint(ckpt)
         metrics = ckpt / "metrics.json"
-        training = json.loads(metrics.read_text()).get("summary", {}) if metrics.is_file() else {}
+        training = training_summary(json.loads(metrics.read_text())) if metrics.is_file() else {}
         if args.tokenizer is None and (ckpt / "tokenizer.json").is_file():
             args.tokenizer = ckpt / "tokenizer.json"
-    export_dir(model, out, args.tokenizer, training, per_channel=args.per_channel, keep_fp32=args.keep_fp32)
+    export_dir(model, out, args.tokenizer, training, quant=args.quant, keep_fp32=args.keep_fp32)
     return 0
 
 

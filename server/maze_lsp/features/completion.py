@@ -35,8 +35,7 @@ async def handle(ls: MazeLanguageServer, params: types.CompletionParams) -> type
         label=first_line if len(first_line) <= 60 else first_line[:57] + "...",
         kind=types.CompletionItemKind.Snippet,
         detail="maze",
-        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                          value=f"```{completion.context.language}\n{new_text}\n```"),
+        documentation=_documentation(ls, completion.context.language, new_text),
         filter_text=new_text,
         sort_text="0",
         preselect=True,
@@ -44,3 +43,13 @@ async def handle(ls: MazeLanguageServer, params: types.CompletionParams) -> type
         text_edit=types.TextEdit(range=convert.insert_range(entry.document, offset - len(word), offset), new_text=new_text),
     )
     return types.CompletionList(is_incomplete=True, items=[item])
+
+
+def _documentation(ls: MazeLanguageServer, language: str, text: str) -> types.MarkupContent | str:
+    """Markdown only for clients that say they render it (Helix does not)."""
+    caps = ls.client_capabilities
+    completion = caps.text_document.completion if caps and caps.text_document else None
+    item = completion.completion_item if completion else None
+    if item and item.documentation_format and types.MarkupKind.Markdown in item.documentation_format:
+        return types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"```{language}\n{text}\n```")
+    return text

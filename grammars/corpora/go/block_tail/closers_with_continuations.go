@@ -1,0 +1,9 @@
+			return nil
+		}, func(err error) {
+			log(err)
+		})
+	}
+	return &Result{
+		Name: name,
+	}, nil
+}

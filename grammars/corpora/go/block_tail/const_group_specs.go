@@ -1,0 +1,8 @@
+	ModeA Mode = iota
+	ModeB
+	ModeC
+)
+
+var names = map[Mode]string{
+	ModeA: "a",
+}

@@ -1,0 +1,10 @@
+			x = 2
+		} else if y {
+			x = 3
+		} else {
+			x = 4
+		}
+	}()
+	go func() {
+	}()
+}

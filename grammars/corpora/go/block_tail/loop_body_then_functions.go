@@ -1,0 +1,6 @@
+		sum += v
+	}
+	return sum
+}
+
+func next() int { return 1 }

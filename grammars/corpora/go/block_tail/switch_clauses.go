@@ -1,0 +1,8 @@
+	case 1, 2:
+		x++
+		fallthrough
+	case 3:
+	default:
+		return
+	}
+}

@@ -1,0 +1,4 @@
+package p
+
+/* an unterminated
+block comment

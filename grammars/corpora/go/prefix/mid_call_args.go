@@ -1,0 +1,6 @@
+package p
+
+func main() {
+	x := compute(1,
+		2,
+		

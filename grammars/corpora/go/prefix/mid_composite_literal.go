@@ -1,0 +1,5 @@
+package p
+
+var m = map[string][]int{
+	"a": {1, 2},
+	"b": {

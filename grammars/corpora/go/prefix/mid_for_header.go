@@ -1,0 +1,4 @@
+package p
+
+func f() {
+	for i := 0; i < 10; i

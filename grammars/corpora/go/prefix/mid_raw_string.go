@@ -1,0 +1,5 @@
+package p
+
+var s = `raw
+string that spans
+lines

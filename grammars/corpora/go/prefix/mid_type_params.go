@@ -1,0 +1,3 @@
+package p
+
+func Map[K comparable, V 

@@ -1,0 +1,7 @@
+package p
+
+func f(v interface{}) {
+	switch x := v.(type) {
+	case int:
+		_ = x
+	case 

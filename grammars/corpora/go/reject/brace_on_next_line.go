@@ -1,0 +1,7 @@
+package p
+
+func f() {
+	for i := 0; i < 3; i++
+	{
+	}
+}

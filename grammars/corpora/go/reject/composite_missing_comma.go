@@ -1,0 +1,6 @@
+package p
+
+var xs = []int{
+	1,
+	2
+}

@@ -1,0 +1,7 @@
+      console.log("tick", count)
+      count++
+    }, 1000)
+  })
+}
+
+start()

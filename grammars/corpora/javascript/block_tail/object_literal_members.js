@@ -1,0 +1,8 @@
+  port: 8080,
+  host: "localhost",
+  routes() {
+    return [];
+  },
+};
+
+module.exports = config;

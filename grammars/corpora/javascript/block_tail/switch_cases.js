@@ -1,0 +1,7 @@
+    case "b":
+      handleB()
+      break
+    default:
+      fallback()
+  }
+}

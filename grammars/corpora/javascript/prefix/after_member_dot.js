@@ -1,0 +1,1 @@
+const result = items.filter(Boolean).

@@ -1,0 +1,3 @@
+/**
+ * Computes things.
+ * @param {number} x

@@ -1,0 +1,1 @@
+const message = `Hello ${user.name}, you have ${count

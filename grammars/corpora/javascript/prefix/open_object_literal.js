@@ -1,0 +1,6 @@
+export default {
+  name: "widget",
+  data() {
+    return { open: false };
+  },
+  computed: {

@@ -1,0 +1,4 @@
+switch (kind) {
+  case "a":
+    run();
+  case

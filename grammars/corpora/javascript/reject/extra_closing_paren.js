@@ -1,0 +1,1 @@
+const total = sum(a, b));

@@ -1,0 +1,3 @@
+const f = (a, b) => { return a + b;
+const g = 1;
+}}

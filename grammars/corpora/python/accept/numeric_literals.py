@@ -1,0 +1,12 @@
+integers = [0, 1, 42, 1_000_000, 00, 0_0]
+hexadecimal = [0x0, 0XFF, 0xdead_beef]
+octal = [0o0, 0O777, 0o1_7]
+binary = [0b0, 0B1010, 0b_1111_0000]
+floats = [0.0, 1.5, .5, 5., 1e10, 1E-10, 1.5e+3, 1_000.000_1, 6.02e23]
+imaginary = [1j, 2J, 1.5j, .5j, 1e3j, 0j]
+complex_value = 3 + 4j
+negative = -1, -0.5, -0x10
+power = 2 ** -1
+attribute_on_int = (1).bit_length() + 5 .real
+floor = 7 // 2
+modulo = 7 % 3

@@ -1,0 +1,6 @@
+    data = load()
+except OSError:
+    data = None
+finally:
+    cleanup()
+print(data)

@@ -1,0 +1,7 @@
+    x = compute(
+        1,
+        2,
+    )
+    # comment
+    if x:
+        yield x

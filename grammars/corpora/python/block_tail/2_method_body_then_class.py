@@ -1,0 +1,8 @@
+        return self.value
+
+    def other(self):
+        pass
+
+
+class Next:
+    pass

@@ -1,0 +1,6 @@
+            return "first"
+        case [x, *rest]:
+            return x
+        case _:
+            pass
+    return None

@@ -1,0 +1,2 @@
+class Handler:
+    def handle(self, request, *,

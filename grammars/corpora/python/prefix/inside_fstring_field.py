@@ -1,0 +1,1 @@
+message = f"value: {value!r:>{wid

@@ -1,0 +1,3 @@
+import math
+
+result = math.hypot(1, 2,

@@ -1,0 +1,1 @@
+config = {"name": "demo", "size":

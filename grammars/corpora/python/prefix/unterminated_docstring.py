@@ -1,0 +1,4 @@
+def f():
+    """Summary line.
+
+    More text that is not finished

@@ -1,0 +1,2 @@
+name = 'abc
+other = 1

@@ -1,0 +1,7 @@
+            sum += item.value();
+        }
+        sum
+    });
+    let total = handle.join().unwrap();
+    total
+}

@@ -1,0 +1,6 @@
+        x += 1;
+    }
+    return x;
+}
+
+fn next() {}

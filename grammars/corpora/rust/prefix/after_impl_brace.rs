@@ -1,0 +1,3 @@
+struct Counter { n: u32 }
+
+impl Counter {

@@ -1,0 +1,2 @@
+fn main() {
+    let add = |a: i32, b: i32| 

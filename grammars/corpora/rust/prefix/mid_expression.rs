@@ -1,0 +1,2 @@
+fn compute(a: i32, b: i32) -> i32 {
+    let x = a * (b + 

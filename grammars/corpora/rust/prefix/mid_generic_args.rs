@@ -1,0 +1,1 @@
+fn collect<I: Iterator<Item = Vec<u8

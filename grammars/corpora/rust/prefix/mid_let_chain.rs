@@ -1,0 +1,2 @@
+fn f(x: u8) -> bool {
+    if x > 3 && let Some(y) = g(x) 

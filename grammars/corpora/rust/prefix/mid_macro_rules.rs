@@ -1,0 +1,2 @@
+macro_rules! twice {
+    ($e:expr) => { $e + ($e

@@ -1,0 +1,2 @@
+fn f() {}
+/* outer comment /* inner closed */ still open

@@ -1,0 +1,1 @@
+const DOC: &str = r##"a raw string with "quotes" and "# that does not close it

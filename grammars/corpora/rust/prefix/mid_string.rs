@@ -1,0 +1,2 @@
+fn greet() {
+    println!("hello, wor

@@ -1,0 +1,2 @@
+fn make() -> Point {
+    Point { x: 1, 

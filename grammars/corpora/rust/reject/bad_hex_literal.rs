@@ -1,0 +1,3 @@
+fn main() {
+    let x = 0xG1;
+}

@@ -1,0 +1,2 @@
+pub x: u32,
+fn main() {}

@@ -1,0 +1,4 @@
+fn main() {
+    let total = add(1, 2;
+    println!("{}", total);
+}

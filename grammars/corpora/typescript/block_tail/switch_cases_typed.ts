@@ -1,0 +1,6 @@
+    case Kind.A:
+      return handleA(node as NodeA)
+    default:
+      return assertNever(node)
+  }
+}

@@ -1,0 +1,2 @@
+declare module "config" {
+  export const value: 

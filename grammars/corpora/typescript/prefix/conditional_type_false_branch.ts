@@ -1,0 +1,1 @@
+type Check<T> = T extends string ? "yes" :

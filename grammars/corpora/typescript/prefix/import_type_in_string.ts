@@ -1,0 +1,1 @@
+import type { Options, Result } from "./

@@ -1,0 +1,2 @@
+type Mapped<T> = {
+  [K in keyof T]?: 

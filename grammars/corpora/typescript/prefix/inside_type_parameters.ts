@@ -1,0 +1,1 @@
+function merge<T extends object, U extends 

@@ -1,0 +1,4 @@
+export class Service {
+  constructor(private readonly http: HttpClient) {}
+
+  async load(id: string): Promise<

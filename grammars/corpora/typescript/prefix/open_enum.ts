@@ -1,0 +1,3 @@
+enum Color {
+  Red = "red",
+  Green = "green",

@@ -1,0 +1,4 @@
+interface User {
+  id: number
+  name: string
+  roles: Array<

@@ -1,0 +1,2 @@
+const value = obj!.items[0]!;
+const = value;

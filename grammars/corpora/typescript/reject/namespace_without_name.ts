@@ -1,0 +1,1 @@
+namespace { export const x = 1 }

@@ -1,0 +1,1 @@
+function g(x: unknown): asserts x is;

@@ -1,0 +1,1 @@
+let list: Array<number = [];

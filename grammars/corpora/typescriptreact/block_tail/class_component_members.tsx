@@ -1,0 +1,6 @@
+  state: State = { open: false };
+
+  render() {
+    return <Modal open={this.state.open} />;
+  }
+}

@@ -1,0 +1,5 @@
+    setCount((c) => c + 1);
+  }, []);
+
+  return <button onClick={increment}>{count}</button>;
+}

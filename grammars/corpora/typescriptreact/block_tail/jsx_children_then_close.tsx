@@ -1,0 +1,7 @@
+      <li key={item.id}>{item.label}</li>
+    ))}
+  </ul>
+  )
+}
+
+export default List

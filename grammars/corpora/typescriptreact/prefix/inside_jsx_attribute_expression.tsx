@@ -1,0 +1,1 @@
+const el = <Input value={state.value} onChange={(e) => 

@@ -1,0 +1,4 @@
+return (
+  <>
+    <Header />
+    {loading ? <Spinner /> : 

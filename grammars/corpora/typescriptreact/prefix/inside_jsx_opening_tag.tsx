@@ -1,0 +1,3 @@
+export const Item = ({ id }: Props) => (
+  <li key={id}>
+    <span

@@ -1,0 +1,3 @@
+interface Props {
+  items: string[]
+  onSelect(item: 

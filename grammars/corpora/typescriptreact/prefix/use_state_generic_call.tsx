@@ -1,0 +1,2 @@
+function App() {
+  const [items, setItems] = useState<Item[]>(

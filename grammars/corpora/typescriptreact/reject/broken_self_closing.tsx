@@ -1,0 +1,1 @@
+const el = <input value={x} / >;

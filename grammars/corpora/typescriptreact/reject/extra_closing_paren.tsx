@@ -1,0 +1,1 @@
+const list = items.map((i) => <li key={i}>{i}</li>));

@@ -1,0 +1,1 @@
+type P = { a: string b: number };

@@ -1,0 +1,3 @@
+function C(props: Props {
+  return <div />;
+}

@@ -1,0 +1,44 @@
+const std = @import("std");
+
+test "operator precedence and forms" {
+    var a: u8 = 200;
+    var b: u8 = 100;
+    const c = a +% b;
+    const d = a +| b;
+    const e = a -% b -| 1;
+    const f = a *% 2 *| 3;
+    const g = (a << 1) >> 2;
+    const h = a <<| 3;
+    const i = a & b | c ^ d;
+    const j = !(a == b) and a != b or a < b and a <= b or a > b or a >= b;
+    const k = -%@as(i8, -128);
+    const l = ~a;
+    const m = a / 3 % 2;
+    const n = [_]u8{ 1, 2 } ++ [_]u8{3};
+    const opt: ?u8 = null;
+    const o = opt orelse 5;
+    const E1 = error{A};
+    const E2 = error{B};
+    const E3 = E1 || E2;
+    a += 1;
+    a -= 1;
+    a *= 2;
+    a /= 2;
+    a %= 7;
+    a <<= 1;
+    a >>= 1;
+    a &= 0xf;
+    a |= 0x10;
+    a ^= 1;
+    a +%= 1;
+    a -%= 1;
+    a *%= 1;
+    a +|= 1;
+    a -|= 1;
+    a *|= 1;
+    a <<|= 1;
+    b = a;
+    const ptr = &a;
+    ptr.* = 3;
+    _ = .{ c, d, e, f, g, h, i, j, k, l, m, n, o, E3 };
+}

@@ -1,0 +1,7 @@
+        foo();
+    } else if (y) |value| {
+        bar(value);
+    } else {
+        baz();
+    }
+}

@@ -1,0 +1,5 @@
+        .b => 2,
+        .c, .d => |v| @intFromEnum(v),
+        else => 3,
+    };
+}

@@ -1,0 +1,4 @@
+test "payloads" {
+    if (maybe()) |value| {
+        _ = value;
+    } else 

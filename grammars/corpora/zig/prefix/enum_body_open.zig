@@ -1,0 +1,3 @@
+pub const Kind = enum(u8) {
+    first,
+    second = 4,

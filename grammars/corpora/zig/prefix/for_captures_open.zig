@@ -1,0 +1,2 @@
+test {
+    for (items, 0..) |item, 

@@ -1,0 +1,4 @@
+const config: Config = .{
+    .name = "server",
+    .port = 8080,
+    .

@@ -1,0 +1,4 @@
+const usage =
+    \\Usage: tool [options]
+    \\
+    \\Options:

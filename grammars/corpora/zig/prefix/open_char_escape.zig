@@ -1,0 +1,1 @@
+const smile = '\u{1F6

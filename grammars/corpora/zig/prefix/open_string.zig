@@ -1,0 +1,3 @@
+const std = @import("std");
+
+const message = "hello, wor

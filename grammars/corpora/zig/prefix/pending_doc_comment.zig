@@ -1,0 +1,2 @@
+/// Documentation for the next declaration.
+/// Second line.

@@ -1,0 +1,1 @@
+const Aligned = *align(

@@ -1,0 +1,1 @@
+const Table = [4]const u8;

@@ -1,0 +1,1 @@
+const path = "C:\windows\system32";

@@ -1,0 +1,4 @@
+fn f(a: u8, b: u8, c: bool) bool {
+    const same = a == b == c;
+    return same;
+}

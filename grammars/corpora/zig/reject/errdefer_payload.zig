@@ -1,0 +1,4 @@
+fn f() !void {
+    errdefer |err| log(err);
+    try g();
+}

@@ -1,0 +1,5 @@
+fn f(x: bool) void {
+    if (x) {
+        g();
+    };
+}

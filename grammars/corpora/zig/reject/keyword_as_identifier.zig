@@ -1,0 +1,4 @@
+fn f() void {
+    const var = 1;
+    _ = var;
+}

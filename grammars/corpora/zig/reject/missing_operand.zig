@@ -1,0 +1,3 @@
+fn f(a: u32) u32 {
+    return a * ;
+}

@@ -1,0 +1,3 @@
+fn next() {
+    return;
+}

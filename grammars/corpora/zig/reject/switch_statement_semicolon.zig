@@ -1,0 +1,6 @@
+fn f(x: u8) void {
+    switch (x) {
+        0 => {},
+        else => {},
+    };
+}

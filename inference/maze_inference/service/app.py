@@ -1,0 +1,438 @@
+"""The FastAPI app: `/health`, `/v1/complete`, `/v1/generate`, `/metrics`, `/docs`.
+
+`/v1/complete` goes through `maze_inference.completion.complete_at` exactly as the language server
+does: the document is rebuilt from `prefix + suffix`, parsed by tree-sitter, and the completion is
+constrained, post-processed and parse-checked the same way, so a completion over HTTP carries the
+same guarantee as one in the editor. `/v1/generate` constrains free generation by a caller's grammar
+(checked on arrival) or by the language's grammar, and reports independent parser checks.
+
+Middleware, outermost first: metrics (counts every response), CORS (closed unless origins are
+configured), guard (bearer auth, body size). Errors of the maze tree become statuses in
+`service/errors.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import metadata
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import Response, StreamingResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.middleware.cors import CORSMiddleware
+
+from maze_inference.completion import Completion, CompletionSettings, complete_at
+from maze_inference.constraint.grammars import available_grammars
+from maze_inference.document import Document
+from maze_inference.engines.base import (
+    CompletionRequest,
+    CompletionResult,
+    Engine,
+    GenerateRequest,
+    GenerateResult,
+)
+from maze_inference.errors import EngineTimeout, MazeError
+from maze_inference.languages import SUPPORTED_NAMES, Language, get_language
+from maze_inference.service.engine_state import EngineState
+from maze_inference.service.errors import InvalidRequest, install_handlers, status_of
+from maze_inference.service.grammars import GrammarChecker, RequestGrammar, language_grammar
+from maze_inference.service.guard import GuardMiddleware
+from maze_inference.service.metrics import Metrics, MetricsMiddleware
+from maze_inference.service.schemas import (
+    CompleteBody,
+    CompleteResponse,
+    ErrorBody,
+    GenerateBody,
+    GenerateResponse,
+    Health,
+    TimingsOut,
+)
+from maze_inference.service.settings import ServiceSettings
+from maze_inference.service.validation import validate_output
+
+log = logging.getLogger(__name__)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 413, 422, 503, 504)
+}
+
+
+def _version() -> str:
+    try:
+        return metadata.version("maze-lsp")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def public_model_name(name: str) -> str:
+    """The model's last path component: `/health` is unauthenticated and must not reveal host paths."""
+    return os.path.basename(name.rstrip("/\\")) or name
+
+
+class _WithRequestOptions:
+    """The engine, with the request's stop strings and seed added to each `CompletionRequest`.
+
+    `CompletionSettings` (what `complete_at` takes) has no field for them, and the engine request
+    built inside `complete_at` must carry them so the decode loop can cut at a valid point.
+    """
+
+    def __init__(self, engine: Engine, stop: tuple[str, ...], seed: int | None) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.stop = stop
+        self.seed = seed
+
+    async def complete(self, request: CompletionRequest) -> CompletionResult:
+        return await self.engine.complete(dataclasses.replace(request, stop=self.stop, seed=self.seed))
+
+
+class Service:
+    """What the route handlers share: engine state, settings, grammar checker, metrics."""
+
+    def __init__(self, engine: Engine, settings: ServiceSettings, checker: GrammarChecker) -> None:
+        self.state = EngineState(engine, load_wait_s=settings.load_wait_s)
+        self.settings = settings
+        self.checker = checker
+        self.metrics = Metrics()
+        checker.on_compile = self.metrics.grammar_compiles.inc
+        self.started = time.monotonic()
+
+    # ---- shared steps ------------------------------------------------------------------------------
+
+    def deadline(self, timeout_ms: int | None) -> float:
+        timeout_s = self.settings.default_timeout_s if timeout_ms is None else timeout_ms / 1000
+        return time.monotonic() + min(timeout_s, self.settings.max_timeout_s)
+
+    def check_limits(self, max_tokens: int) -> None:
+        if max_tokens > self.settings.max_tokens:
+            raise InvalidRequest(f"max_tokens: {max_tokens} is over this server's limit of {self.settings.max_tokens}")
+
+    async def within(self, deadline: float, work: Awaitable[Any]) -> Any:
+        """Await `work`, cancelling it at the deadline (plus a moment for an engine that stops itself)."""
+        try:
+            async with asyncio.timeout_at(_loop_time(deadline) + 0.25):
+                return await work
+        except TimeoutError:
+            raise EngineTimeout("the request's deadline passed before the engine answered") from None
+
+    # ---- /v1/complete ------------------------------------------------------------------------------
+
+    async def prepare_completion(self, body: CompleteBody) -> tuple[Engine, Language, float]:
+        """Everything that can fail with a 4xx/503 before the engine runs (so a stream starts only after)."""
+        deadline = self.deadline(body.timeout_ms)
+        language = get_language(body.language)
+        self.check_limits(body.max_tokens)
+        return await self.state.ready(deadline), language, deadline
+
+    async def complete(self, engine: Engine, language: Language, body: CompleteBody,
+                       deadline: float) -> CompleteResponse:
+        document = Document(language, body.prefix + body.suffix)
+        text, source, tree, _doc_version = document.snapshot()
+        settings = CompletionSettings(max_tokens=body.max_tokens, mode=body.mode, constrained=body.constrained,
+                                      temperature=body.temperature, timeout_s=max(0.0, deadline - time.monotonic()))
+        adapter = _WithRequestOptions(engine, tuple(body.stop), body.seed)
+        started = time.perf_counter()
+        work = complete_at(adapter, language, text, source, tree, len(body.prefix), settings)  # type: ignore[arg-type]
+        completion: Completion = await self.within(deadline, work)
+        result = completion.result
+        if completion.text is None and result is not None and result.finish_reason == "deadline":
+            raise EngineTimeout("the deadline passed before a valid completion was found")
+        if completion.dropped:
+            self.metrics.dropped.labels(completion.dropped).inc()
+        if result is not None:
+            self.metrics.observe_generation("/v1/complete", result.completion_tokens, result.timings.decode_ms,
+                                            result.timings.setup_ms + result.timings.constraint_ms)
+        total_ms = (time.perf_counter() - started) * 1e3
+        return CompleteResponse(
+            text=completion.text,
+            dropped=completion.dropped,
+            finish_reason=result.finish_reason if result else None,
+            level=result.level if result else None,
+            mode=completion.context.mode.value,
+            language=language.id,
+            prompt_tokens=result.prompt_tokens if result else 0,
+            completion_tokens=result.completion_tokens if result else 0,
+            timings=_timings(result, context_ms=completion.context_ms, validate_ms=completion.validate_ms,
+                             total_ms=total_ms),
+            engine=engine.name,
+            model=public_model_name(engine.model_name),
+        )
+
+    # ---- /v1/generate ------------------------------------------------------------------------------
+
+    async def prepare_generation(self, body: GenerateBody) -> tuple[Engine, GenerateRequest, Language | None,
+                                                                     RequestGrammar, float]:
+        """Everything that can fail with a 4xx/503 before any token is generated (or streamed)."""
+        deadline = self.deadline(body.timeout_ms)
+        language = get_language(body.language) if body.language else None
+        self.check_limits(body.max_tokens)
+        grammar = await self.request_grammar(body, language)
+        engine = await self.state.ready(deadline)
+        request = GenerateRequest(prompt=body.prompt, grammar=grammar.grammar, max_tokens=body.max_tokens,
+                                  temperature=body.temperature, stop=tuple(body.stop), deadline=deadline,
+                                  seed=body.seed)
+        return engine, request, language, grammar, deadline
+
+    async def request_grammar(self, body: GenerateBody, language: Language | None) -> RequestGrammar:
+        if not body.constrained:
+            return RequestGrammar("none", None)
+        if body.grammar is not None:
+            return await self.checker.check("lark", body.grammar)
+        if body.json_schema is not None:
+            return await self.checker.check("json_schema", body.json_schema)
+        if body.llguidance is not None:
+            return await self.checker.check("llguidance", body.llguidance)
+        assert language is not None  # the schema requires a language or a grammar when constrained
+        return language_grammar(language)
+
+    def generate_response(self, engine: Engine, result: GenerateResult, language: Language | None,
+                          grammar: RequestGrammar, started: float) -> GenerateResponse:
+        if not result.text and result.finish_reason == "deadline":
+            raise EngineTimeout("the deadline passed before the grammar was satisfied")
+        checked = time.perf_counter()
+        validation = validate_output(result.text, language, grammar)
+        validate_ms = (time.perf_counter() - checked) * 1e3
+        t = result.timings
+        self.metrics.observe_generation("/v1/generate", result.completion_tokens, t.decode_ms,
+                                        t.setup_ms + t.constraint_ms)
+        return GenerateResponse(
+            text=result.text,
+            finish_reason=result.finish_reason,
+            grammar=grammar.kind,  # type: ignore[arg-type]
+            language=language.id if language else None,
+            validation=validation,
+            prompt_tokens=result.prompt_tokens,
+            completion_tokens=result.completion_tokens,
+            timings=_timings(result, validate_ms=validate_ms, total_ms=(time.perf_counter() - started) * 1e3),
+            engine=engine.name,
+            model=public_model_name(engine.model_name),
+        )
+
+    # ---- /health -----------------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        engine = self.state.engine
+        self.state.start_loading()  # a probe after a failed load retries it (rate-limited)
+        self.metrics.engine_ready.set(1 if engine.ready else 0)
+        return Health(
+            status=self.state.status,  # type: ignore[arg-type]
+            warm=engine.ready,
+            engine=engine.name,
+            model=public_model_name(engine.model_name),
+            languages=list(SUPPORTED_NAMES),
+            grammars=list(available_grammars()),
+            uptime_s=round(time.monotonic() - self.started, 3),
+            version=_version(),
+            message=self._public_error(),
+        )
+
+    def _public_error(self) -> str | None:
+        """The load error for `/health`, which anyone can read: in full only when the server has no key."""
+        if self.state.error is None or self.settings.api_key is None:
+            return self.state.error
+        return "the engine failed to load; the server log has the details"
+
+
+def _loop_time(deadline: float) -> float:
+    """A `time.monotonic()` deadline on the running loop's clock."""
+    loop = asyncio.get_running_loop()
+    return loop.time() + (deadline - time.monotonic())
+
+
+def _timings(result: CompletionResult | GenerateResult | None, **extra: float) -> TimingsOut:
+    values: dict[str, Any] = dataclasses.asdict(result.timings) if result is not None else {}
+    values.update(extra)
+    return TimingsOut(**values)
+
+
+# ---- streaming ----------------------------------------------------------------------------------
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def _error_event(exc: BaseException) -> bytes:
+    if isinstance(exc, MazeError):
+        _status, code = status_of(exc)
+        return _sse("error", {"error": code, "message": str(exc)})
+    log.error("error while streaming", exc_info=exc)
+    return _sse("error", {"error": "internal_error", "message": "internal error; the server log has the details"})
+
+
+async def generation_items(engine: Engine, request: GenerateRequest) -> AsyncIterator[str | GenerateResult]:
+    """Text deltas, then the final result.
+
+    An engine with `generate_stream` (vLLM) streams tokens as they come. The local engines have no
+    token stream (their decode loop runs to the end on a worker thread), so their whole text arrives
+    as one delta when generation ends; the stream still has the same shape.
+    """
+    stream: Callable[[GenerateRequest], AsyncIterator[str | GenerateResult]] | None = getattr(
+        engine, "generate_stream", None)
+    if stream is not None:
+        async for item in stream(request):
+            yield item
+        return
+    result = await engine.generate(request)
+    if result.text:
+        yield result.text
+    yield result
+
+
+def _streaming(events: AsyncIterator[bytes]) -> StreamingResponse:
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+# ---- the app ------------------------------------------------------------------------------------
+
+
+def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
+               checker: GrammarChecker | None = None) -> FastAPI:
+    """The service around `engine`; tests inject engines and settings here."""
+    settings = settings or ServiceSettings.from_env()
+    checker = checker or GrammarChecker(max_bytes=settings.grammar_max_bytes, timeout_s=settings.grammar_timeout_s,
+                                        workers=settings.grammar_workers)
+    service = Service(engine, settings, checker)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        service.state.start_loading()
+        warm = asyncio.get_running_loop().run_in_executor(None, checker.warm_up)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                await warm
+            await service.state.close()
+            checker.close()
+
+    app = FastAPI(title="maze inference service", version=_version(), lifespan=lifespan,
+                  description="Code completions that are guaranteed to parse: tree-sitter context + "
+                              "llguidance grammar constraints.")
+    app.state.service = service
+    install_handlers(app)
+
+    @app.get("/health", response_model=Health, tags=["service"])
+    async def health() -> Health:
+        """Engine, model, languages and grammars, uptime, warm or cold. No auth."""
+        return service.health()
+
+    @app.post("/v1/complete", response_model=CompleteResponse, responses=_ERRORS, tags=["completion"])
+    async def complete(body: CompleteBody) -> Any:
+        """Complete at the cursor (`len(prefix)`) of the document `prefix + suffix`.
+
+        With `"stream": true` the answer is Server-Sent Events: `delta` events carry text, `done`
+        carries this response's JSON, `error` an error body.
+        """
+        rid = uuid.uuid4().hex[:8]
+        started = time.perf_counter()
+        engine, language, deadline = await service.prepare_completion(body)
+        if body.stream:
+            return _streaming(_complete_events(service, engine, language, body, deadline, rid, started))
+        response = await service.complete(engine, language, body, deadline)
+        _log_complete(rid, response, started)
+        if settings.log_user_code:  # opt-in (MAZE_LOG_USER_CODE=1): user code stays out of logs otherwise
+            log.debug("complete %s prefix_tail=%r text=%r", rid, body.prefix[-200:], response.text)
+        return response
+
+    @app.post("/v1/generate", response_model=GenerateResponse, responses=_ERRORS, tags=["generation"])
+    async def generate(body: GenerateBody) -> Any:
+        """Generate code from a prompt under a Lark grammar, a JSON schema, or the language's grammar.
+
+        The response reports independent checks of the text (`validation`). With `"stream": true`
+        the answer is Server-Sent Events (`delta`, then `done` with this response's JSON).
+        """
+        rid = uuid.uuid4().hex[:8]
+        started = time.perf_counter()
+        engine, request, language, grammar, deadline = await service.prepare_generation(body)
+        if body.stream:
+            return _streaming(_generate_events(service, engine, request, language, grammar, deadline, rid, started))
+        result = await service.within(deadline, engine.generate(request))
+        response = service.generate_response(engine, result, language, grammar, started)
+        _log_generate(rid, response, started)
+        if settings.log_user_code:
+            log.debug("generate %s prompt_tail=%r text=%r", rid, body.prompt[-200:], response.text)
+        return response
+
+    @app.get("/metrics", tags=["service"], response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus text format."""
+        service.metrics.engine_ready.set(1 if engine.ready else 0)
+        return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    routes = frozenset(getattr(r, "path", "") for r in app.routes)
+    app.add_middleware(GuardMiddleware, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(MetricsMiddleware, metrics=service.metrics, routes=routes)
+    return app
+
+
+async def _complete_events(service: Service, engine: Engine, language: Language, body: CompleteBody, deadline: float,
+                           rid: str, started: float) -> AsyncIterator[bytes]:
+    try:
+        response = await service.complete(engine, language, body, deadline)
+    except Exception as exc:
+        yield _error_event(exc)
+        return
+    if response.text:
+        yield _sse("delta", {"text": response.text})
+    yield _sse("done", response.model_dump())
+    _log_complete(rid, response, started)
+
+
+async def _generate_events(service: Service, engine: Engine, request: GenerateRequest, language: Language | None,
+                           grammar: RequestGrammar, deadline: float, rid: str, started: float) -> AsyncIterator[bytes]:
+    try:
+        async for item in _each_within(deadline, generation_items(engine, request)):
+            if isinstance(item, str):
+                yield _sse("delta", {"text": item})
+            else:
+                response = service.generate_response(engine, item, language, grammar, started)
+                yield _sse("done", response.model_dump())
+                _log_generate(rid, response, started)
+    except Exception as exc:
+        yield _error_event(exc)
+
+
+async def _each_within(deadline: float, items: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    """`items`, each awaited within the deadline (plus a moment for an engine that stops itself).
+
+    Not one timeout around the loop: this generator is suspended at every `yield` while the
+    response is written, and a timeout must not fire into the writer.
+    """
+    iterator = aiter(items)
+    while True:
+        remaining = deadline - time.monotonic() + 0.25
+        try:
+            item = await asyncio.wait_for(anext(iterator), max(0.0, remaining))
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise EngineTimeout("the request's deadline passed before the engine answered") from None
+        yield item
+
+
+def _log_complete(rid: str, r: CompleteResponse, started: float) -> None:
+    """One line per request: sizes and timings, never the code."""
+    log.info("complete %s lang=%s level=%s finish=%s tokens=%d+%d shown=%s dropped=%s total=%.1fms",
+             rid, r.language, r.level, r.finish_reason, r.prompt_tokens, r.completion_tokens, r.text is not None,
+             r.dropped, (time.perf_counter() - started) * 1e3)
+
+
+def _log_generate(rid: str, r: GenerateResponse, started: float) -> None:
+    log.info("generate %s lang=%s grammar=%s finish=%s tokens=%d+%d valid=%s total=%.1fms", rid, r.language,
+             r.grammar, r.finish_reason, r.prompt_tokens, r.completion_tokens, r.validation.valid,
+             (time.perf_counter() - started) * 1e3)

@@ -1,0 +1,127 @@
+"""Request and response bodies of the HTTP API (they are also the OpenAPI schema at `/docs`).
+
+Bounds here are the hard ceilings (422 from validation); `ServiceSettings` may lower some of them
+per deployment, which the handlers check.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from maze_inference.service.settings import MAX_TOKENS_CEILING, TIMEOUT_CEILING_S
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompleteBody(_Body):
+    """Complete at the cursor: the document is `prefix + suffix`, the cursor sits at `len(prefix)`."""
+
+    prefix: str
+    suffix: str = ""
+    language: str = Field(description="languageId (python, typescript, rust, go, zig, ...) or a common alias")
+    mode: Literal["auto", "line", "block"] = "auto"
+    max_tokens: int = Field(48, ge=1, le=MAX_TOKENS_CEILING)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    stop: list[str] = Field(default_factory=list, max_length=8)
+    constrained: bool = True
+    seed: int | None = None
+    timeout_ms: int | None = Field(None, ge=1, le=int(TIMEOUT_CEILING_S * 1000))
+    stream: bool = False
+
+
+class GenerateBody(_Body):
+    """Free generation from a prompt, constrained by a caller's grammar or by the language's grammar."""
+
+    prompt: str = Field(min_length=1, description="not empty: the model needs something to condition on")
+    language: str | None = Field(None, description="checks the output (tree-sitter, and ast.parse for Python); "
+                                                   "also the grammar when none is given")
+    grammar: str | None = Field(None, description="a Lark grammar (llguidance's dialect) the output must match")
+    json_schema: dict[str, Any] | str | None = Field(None, description="a JSON schema the output must match")
+    llguidance: str | None = Field(None, description="a grammar already in llguidance's JSON format")
+    constrained: bool = True
+    max_tokens: int = Field(256, ge=1, le=MAX_TOKENS_CEILING)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    stop: list[str] = Field(default_factory=list, max_length=8)
+    seed: int | None = None
+    timeout_ms: int | None = Field(None, ge=1, le=int(TIMEOUT_CEILING_S * 1000))
+    stream: bool = False
+
+    @model_validator(mode="after")
+    def _one_grammar(self) -> GenerateBody:
+        given = [n for n in ("grammar", "json_schema", "llguidance") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one of grammar, json_schema, llguidance (got {', '.join(given)})")
+        if self.constrained and not given and self.language is None:
+            raise ValueError("a constrained generation needs a language or a grammar")
+        if not self.constrained and given:
+            raise ValueError("constrained is false but a grammar was given")
+        return self
+
+
+class TimingsOut(BaseModel):
+    context_ms: float = 0.0
+    setup_ms: float = 0.0  # constraint set-up: matcher copy + prefix consumption
+    prompt_ms: float = 0.0
+    decode_ms: float = 0.0
+    constraint_ms: float = 0.0  # grammar work while decoding
+    validate_ms: float = 0.0
+    total_ms: float = 0.0
+    reused_tokens: int = 0
+
+
+class CompleteResponse(BaseModel):
+    text: str | None = Field(description="what to insert at the cursor; null when nothing valid was produced")
+    dropped: str | None = Field(None, description="why a generated candidate was not returned")
+    finish_reason: str | None
+    level: str | None = Field(description="constraint restart level used: file, block or none")
+    mode: str
+    language: str
+    prompt_tokens: int
+    completion_tokens: int
+    timings: TimingsOut
+    engine: str
+    model: str
+
+
+class Validation(BaseModel):
+    valid: bool = Field(description="every check that applies passed")
+    grammar_match: bool | None = Field(None, description="the text is a complete match of the grammar used")
+    tree_sitter_ok: bool | None = Field(None, description="tree-sitter parses the text without ERROR/MISSING nodes")
+    tree_sitter_errors: int | None = None
+    python_ast_ok: bool | None = None
+    json_ok: bool | None = None
+    message: str | None = Field(None, description="the first problem found, if any")
+
+
+class GenerateResponse(BaseModel):
+    text: str
+    finish_reason: str
+    grammar: Literal["lark", "json_schema", "llguidance", "language", "none"]
+    language: str | None
+    validation: Validation
+    prompt_tokens: int
+    completion_tokens: int
+    timings: TimingsOut
+    engine: str
+    model: str
+
+
+class Health(BaseModel):
+    status: Literal["ok", "loading", "unavailable"]
+    warm: bool = Field(description="the engine has loaded its model")
+    engine: str
+    model: str
+    languages: list[str]
+    grammars: list[str]
+    uptime_s: float
+    version: str
+    message: str | None = None
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str
