@@ -62,6 +62,7 @@ class DecodeSettings:
     block_indent: int = 0  # block mode: a line indented less than this ends the completion
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    heal: bytes = b""  # token healing: bytes removed from the prompt's end that the output must start with
 
 
 @dataclass
@@ -112,6 +113,18 @@ class _Run:
         self.data = bytearray()
         self.valid_cut = 0  # byte length of the longest output prefix known to join the suffix
         self.mask = np.zeros((tok.vocab_size + 31) // 32, dtype=np.int32)
+        self.heal = settings.heal  # what the output must still reproduce before its own text begins
+
+    def new_bytes(self, token: int) -> bytes | None:
+        """What `token` adds to the output once the healed bytes are reproduced; None if it contradicts them."""
+        data = self.tok.token_bytes[token]
+        if not self.heal:
+            return data
+        if self.heal.startswith(data):
+            return b"" if data else None
+        if data.startswith(self.heal):
+            return data[len(self.heal) :]
+        return None
 
     @property
     def text(self) -> str:
@@ -121,29 +134,44 @@ class _Run:
         return self.constraint is None or (self.constraint.accepts_text(extra) and self.constraint.joins_suffix(extra))
 
     def allowed(self, token: int) -> bool:
-        return self.constraint is None or self.constraint.is_allowed(token)
+        if not self.heal:
+            return self.constraint is None or self.constraint.is_allowed(token)
+        added = self.new_bytes(token)
+        return added is not None and (self.constraint is None or self.constraint.accepts_text(added.decode("utf-8", "ignore")))
 
     def full_mask(self, logits: NDArray[np.float32]) -> None:
-        """Apply the grammar mask, with end-of-text allowed only where the suffix joins."""
-        if self.constraint is None:
+        """Apply the grammar (and healing) mask, with end-of-text allowed only where the suffix joins."""
+        if self.heal:
+            allowed = np.zeros(logits.shape[0], dtype=bool)
+            for token in range(min(logits.shape[0], self.tok.vocab_size)):
+                allowed[token] = token != self.tok.eos_id and self.allowed(token)
+        elif self.constraint is None:
             return
-        self.constraint.fill_mask(self.mask)
-        allowed = allowed_from_bitmask(self.mask, logits.shape[0])
-        allowed[self.tok.eos_id] = self.joins()
+        else:
+            self.constraint.fill_mask(self.mask)
+            allowed = allowed_from_bitmask(self.mask, logits.shape[0])
+            allowed[self.tok.eos_id] = self.joins()
         logits[~allowed] = -np.inf
 
     def append(self, token: int) -> None:
+        added = self.new_bytes(token)
+        assert added is not None
         if self.constraint is not None:
-            self.constraint.consume(token)
+            if not self.heal:
+                self.constraint.consume(token)
+            elif added:
+                for part in self.tok.encode(added.decode("utf-8", "ignore")):
+                    self.constraint.consume(part)
+        self.heal = b"" if added or not self.heal else self.heal[len(self.tok.token_bytes[token]) :]
         self.ids.append(token)
-        self.data += self.tok.token_bytes[token]
+        self.data += added
         if self.constraint is None or self.constraint.joins_suffix():
             self.valid_cut = len(self.data)
 
 
-def _newline_part(tok: ModelTokenizer, token: int) -> str | None:
-    """The text of `token` before its first newline, or None if it has no newline."""
-    data = tok.token_bytes[token]
+def _newline_part(run: _Run, token: int) -> str | None:
+    """The new text of `token` before its first newline, or None if it adds no newline."""
+    data = run.new_bytes(token) or b""
     index = data.find(b"\n")
     return None if index < 0 else data[:index].decode("utf-8", "ignore")
 
@@ -176,12 +204,12 @@ def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler) -> tuple[i
         if not np.isfinite(logits[token]):
             raise StopIteration
         if token == run.tok.eos_id:
-            if masked or run.joins():
+            if not run.heal and (masked or run.joins()):
                 return None, ""
             logits[token] = -np.inf
             continue
         if line_mode:
-            part = _newline_part(run.tok, token)
+            part = _newline_part(run, token)
             if part is not None:
                 if run.joins(part):
                     return None, part

@@ -41,7 +41,9 @@ class FimFormat:
     prefix: str = "<|fim_prefix|>"
     suffix: str = "<|fim_suffix|>"
     middle: str = "<|fim_middle|>"
-    order: str = "psm"  # "psm": prefix, suffix, middle; "spm": suffix first, so typing keeps its KV cache valid
+    # "psm": <pre>P<suf>S<mid>, then the middle. "spm" (as trained by maze and Code Llama): <pre><suf>S<mid>P,
+    # then the middle: the suffix comes first, so typing at the cursor keeps the cached prompt valid.
+    order: str = "psm"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class LocalEngine:
         def work(cancel: threading.Event) -> tuple[DecodeOutcome, str, float]:
             context = request.context
             constraint = loaded.backend.at_cursor(context) if request.constrained else None
+            prompt, heal = self._fim_prompt(loaded, context, request.max_tokens)
             settings = DecodeSettings(
                 max_tokens=request.max_tokens,
                 temperature=request.temperature,
@@ -112,8 +115,8 @@ class LocalEngine:
                 block_indent=_block_indent(context),
                 stop=request.stop,
                 seed=request.seed,
+                heal=heal,
             )
-            prompt = self._fim_prompt(loaded, context, request.max_tokens)
             outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
             level = constraint.level.value if constraint is not None else ConstraintLevel.NONE.value
             setup = constraint.stats.setup_ms if constraint is not None else 0.0
@@ -176,16 +179,23 @@ class LocalEngine:
             cancel.set()
             raise
 
-    def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int) -> list[int]:
+    def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int) -> tuple[list[int], bytes]:
+        """The FIM prompt and the healed bytes.
+
+        Token healing: the cursor usually splits a token (`    ` before `return`, `pri` of `print`), and a
+        prompt that ends on such a piece is one the model never saw in training. So the prefix's last
+        token is taken off the prompt and the output is made to start with its bytes instead.
+        """
         tok, fim = loaded.tokenizer, loaded.fim
         room = max(16, loaded.max_positions - max_new)
         suffix_ids = tok.encode(context.suffix[: self.budget.suffix_tokens * 8])[: self.budget.suffix_tokens]
         prefix_budget = min(self.budget.prefix_tokens, room - len(suffix_ids) - 3)
         prefix_ids = self._prefix_ids(tok, context, prefix_budget)
+        heal = tok.token_bytes[prefix_ids.pop()] if prefix_ids else b""
         p, s, m = (tok.special_id(t) for t in (fim.prefix, fim.suffix, fim.middle))
         if fim.order == "spm":
-            return [s, *suffix_ids, p, *prefix_ids, m]
-        return [p, *prefix_ids, s, *suffix_ids, m]
+            return [p, s, *suffix_ids, m, *prefix_ids], heal
+        return [p, *prefix_ids, s, *suffix_ids, m], heal
 
 
     def _prefix_ids(self, tok: ModelTokenizer, context: CursorContext, budget: int) -> list[int]:

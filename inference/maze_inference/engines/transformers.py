@@ -56,8 +56,8 @@ class TorchLogitsModel:
             common += 1
         if common == 0 or self._cache is None:
             self._cache, common = None, 0
-        else:
-            self._cache.crop(common)
+        elif len(self._ids) > common:
+            self._cache.crop(common - len(self._ids))  # negative: drop that many tokens (transformers >= 5.17)
         self._ids = list(ids[:common])
         self._reused = common
         try:

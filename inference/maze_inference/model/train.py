@@ -191,7 +191,7 @@ def train(run: Run) -> None:
     run.metrics["wall"]["data_loaded_s"] = round(time.time() - T0, 1)
     log.info("data: %s (%.1fs)", run.metrics["data"]["train_chars"], time.time() - T0)
 
-    config = make_config(args.config, tok.get_vocab_size(), max_positions=max(2048, args.seq_len))
+    config = make_config(args.config, tok.get_vocab_size(), max_positions=args.seq_len)  # the trained context
     config._attn_implementation = "sdpa"
     model = Qwen2ForCausalLM(config).to(device)
     n_params = sum(p.numel() for p in model.parameters())
@@ -278,7 +278,7 @@ def train(run: Run) -> None:
         if cuda and (step <= 12 or step % args.log_every == 0):
             torch.cuda.synchronize()
         step_times.append(time.time() - t_step)
-        if step == 12 or (step > 12 and step % 50 == 0):
+        if step == 12 or (step > 12 and step % args.log_every == 0):
             # Size the schedule: remaining time / step time, so that the cosine ends with the budget.
             # Step 12 uses the median of synchronised steps 3-12 (compilation excluded), later ones the
             # mean since step 12 (steps in between are not synchronised, so single times mislead).

@@ -22,3 +22,6 @@ triple_f_single = f'''{name!r:>{width}} and 'quotes' {items['a']}'''
 named_escape = f"\N{BULLET} {name}"
 mixed = "plain " f"{name} " 'again'
 datetime_spec = f"{__import__('datetime').date(2020, 1, 2):%Y-%m-%d}"
+brace_in_inner_string = f'{"{"} and {"}"}'
+triple_inner = f"{'''it's'''}"
+empty_inner = f"{''.join(['a', 'b'])}"

@@ -1,7 +1,12 @@
-        return self.value
+        value = self.compute()
+        if value:
+            return value
+        return None
 
     def other(self):
-        pass
+        for item in self.items:
+            if item:
+                yield item
 
 
 class Next:

@@ -1,8 +1,11 @@
         total += 1
     else:
         total = 0
+        for x in range(3):
+            total += x
     return total
 
 
 def helper():
-    pass
+    if True:
+        pass
