@@ -123,11 +123,23 @@ class MazeLanguageServer(LanguageServer):
 
     # ---- settings -----------------------------------------------------------------------------
 
+    def apply_settings(self, raw: Any) -> None:
+        """Merge editor settings into the options; every applied change bumps a generation counter."""
+        options, problems = parse_options(raw, self.state.options)
+        self.state.options = options
+        self.state.settings_generation += 1
+        self.report_settings_problems(problems)
+
     async def pull_configuration(self) -> None:
-        """Ask the client for the "maze" section when it supports `workspace/configuration`."""
+        """Ask the client for the "maze" section when it supports `workspace/configuration`.
+
+        A pull answered after a newer push would overwrite newer settings, so its answer is dropped if
+        any settings were applied while it was in flight.
+        """
         capabilities = self.client_capabilities
         if not (capabilities and capabilities.workspace and capabilities.workspace.configuration):
             return
+        generation = self.state.settings_generation
         try:
             result: list[Any] = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
@@ -135,10 +147,8 @@ class MazeLanguageServer(LanguageServer):
         except Exception:
             log.warning("workspace/configuration failed; keeping current settings", exc_info=True)
             return
-        if result and result[0]:
-            options, problems = parse_options(result[0], self.state.options)
-            self.state.options = options
-            self.report_settings_problems(problems)
+        if result and result[0] and generation == self.state.settings_generation:
+            self.apply_settings(result[0])
 
 
 async def run_generate_command(ls: MazeLanguageServer, *arguments: Any) -> None:

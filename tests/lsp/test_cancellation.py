@@ -32,8 +32,8 @@ async def _slow_settings(client: LanguageClient) -> None:
 
 async def test_cancel_request_answers_quickly(client: LanguageClient) -> None:
     await _slow_settings(client)
-    future = client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, LINE, CHAR),
-                                                msg_id="slow-1")
+    future = asyncio.ensure_future(client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, LINE, CHAR),
+                                                msg_id="slow-1"))
     await asyncio.sleep(0.05)  # generation is under way
     cancelled_at = time.perf_counter()
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="slow-1"))
@@ -45,9 +45,9 @@ async def test_cancel_request_answers_quickly(client: LanguageClient) -> None:
 
 async def test_newer_request_supersedes_older(client: LanguageClient) -> None:
     await _slow_settings(client)
-    first = client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, LINE, CHAR))
+    first = asyncio.ensure_future(client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, LINE, CHAR)))
     await asyncio.sleep(0.02)
-    second = client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, LINE, CHAR))
+    second = asyncio.ensure_future(client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(URI, LINE, CHAR)))
     with pytest.raises(JsonRpcRequestCancelled):
         await first
     result = await second

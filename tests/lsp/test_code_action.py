@@ -91,7 +91,7 @@ async def test_cancelled_resolve_leaves_the_document_untouched(client: LanguageC
     uri = "file:///tmp/maze-actions/cancel.py"
     open_document(client, uri, "python", text)
     (action, *_rest) = await _actions(client, uri, line, character)
-    future = client.protocol.send_request_async(types.CODE_ACTION_RESOLVE, action, msg_id="resolve-1")
+    future = asyncio.ensure_future(client.protocol.send_request_async(types.CODE_ACTION_RESOLVE, action, msg_id="resolve-1"))
     await asyncio.sleep(0.02)
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="resolve-1"))
     with pytest.raises(JsonRpcRequestCancelled):

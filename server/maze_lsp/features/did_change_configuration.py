@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from maze_lsp.options import parse_options
 
 if TYPE_CHECKING:
     from maze_lsp.server import MazeLanguageServer
@@ -17,9 +16,7 @@ OPTIONS = None
 
 async def handle(ls: MazeLanguageServer, params: types.DidChangeConfigurationParams) -> None:
     if isinstance(params.settings, dict) and params.settings:
-        options, problems = parse_options(params.settings, ls.state.options)
-        ls.state.options = options
-        ls.report_settings_problems(problems)
+        ls.apply_settings(params.settings)
     else:
         await ls.pull_configuration()
     await ls.state.engines.configure(ls.state.options.engine_settings())

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from maze_lsp.options import parse_options
 
 if TYPE_CHECKING:
     from maze_lsp.server import MazeLanguageServer
@@ -16,6 +15,4 @@ OPTIONS = None
 
 
 async def handle(ls: MazeLanguageServer, params: types.InitializeParams) -> None:
-    options, problems = parse_options(params.initialization_options)
-    ls.state.options = options
-    ls.report_settings_problems(problems)
+    ls.apply_settings(params.initialization_options)
