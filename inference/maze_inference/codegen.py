@@ -139,16 +139,27 @@ def comment_block(text: str, offset: int) -> tuple[int, int, str] | None:
     return start, min(end, len(text)), description.strip()
 
 
+_EXAMPLE_TYPES = {
+    "python": ("list[int]", "int"), "typescript": ("number[]", "number"), "typescriptreact": ("number[]", "number"),
+    "javascript": ("Array", "number"), "rust": ("&[i32]", "i32"), "go": ("[]int", "int"), "zig": ("[]const i32", "i32"),
+}
+
+
 def ir_prompt(language: Language, description: str) -> str:
+    """A one-shot prompt: a small code model continues a pattern far better than it follows an instruction."""
     marker = language.line_comment
-    return (f"{marker} Task: {description}\n{marker} Specification of the function as JSON "
-            f"(name, parameters with {language.id} types, return type, steps, errors, tests):\n")
+    items, item = _EXAMPLE_TYPES[language.id]
+    name = "sumValues" if language.id in ("go", "typescript", "typescriptreact", "javascript", "zig") else "sum_values"
+    example = json.dumps({"name": name, "parameters": [{"name": "values", "type": items}], "returns": item,
+                          "steps": ["start from zero", "add each value", "return the total"]})
+    return (f"{marker} Task: add up a list of numbers\n{marker} Spec: {example}\n"
+            f"{marker} Task: {' '.join(description.split())}\n{marker} Spec: ")
 
 
 async def generate_ir(engine: Engine, language: Language, description: str) -> FunctionIR:
     """Step 1: the IR, which cannot be anything but schema-valid JSON."""
     try:
-        grammar = llguidance.LLMatcher.grammar_from_json_schema(ir_schema(language.id),
+        grammar = llguidance.LLMatcher.grammar_from_json_schema(ir_schema(language.id, description),
                                                                  defaults={"whitespace_flexible": False})
     except ValueError as exc:
         raise GrammarError(f"IR schema: {exc}") from exc

@@ -9,36 +9,63 @@ made of tokens the language accepts; step 3 still parses the result.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 _IDENT = {"python": r"^[a-z_][a-z0-9_]{0,30}$", "go": r"^[A-Za-z][A-Za-z0-9]{0,30}$", "zig": r"^[a-z][A-Za-z0-9]{0,30}$"}
 _IDENT_DEFAULT = r"^[a-z][A-Za-z0-9_]{0,30}$"
-# Types the signature renderer can print safely; nested generics stay one level deep on purpose.
-_TYPE = {
-    "python": r"^[A-Za-z_][A-Za-z0-9_]{0,20}(\[[A-Za-z_][A-Za-z0-9_]{0,20}(, ?[A-Za-z_][A-Za-z0-9_]{0,20})?\])?$",
-    "typescript": r"^[A-Za-z_][A-Za-z0-9_]{0,20}(<[A-Za-z_][A-Za-z0-9_]{0,20}>)?(\[\])?$",
-    "typescriptreact": r"^[A-Za-z_][A-Za-z0-9_]{0,20}(<[A-Za-z_][A-Za-z0-9_]{0,20}>)?(\[\])?$",
-    "javascript": r"^[A-Za-z_][A-Za-z0-9_]{0,20}$",
-    "rust": r"^&?[A-Za-z_][A-Za-z0-9_]{0,20}(<[A-Za-z_][A-Za-z0-9_]{0,20}>)?$",
-    "go": r"^(\[\])?\*?[A-Za-z_][A-Za-z0-9_.]{0,20}$",
-    "zig": r"^(\[\]const )?[A-Za-z_][A-Za-z0-9_]{0,20}$",
+# Closed vocabularies for types and parameter names: a small model fills free-form fields with
+# whatever it saw last (often the function's own name); a choice from these always renders validly.
+_TYPES = {
+    "python": ["int", "float", "str", "bool", "list[int]", "list[str]", "dict[str, int]", "None"],
+    "typescript": ["number", "string", "boolean", "number[]", "string[]", "void"],
+    "javascript": ["number", "string", "boolean", "Array", "Object"],
+    "rust": ["i32", "i64", "f64", "bool", "usize", "String", "&str", "Vec<i32>"],
+    "go": ["int", "float64", "string", "bool", "[]int", "[]string", "error"],
+    "zig": ["i32", "i64", "f64", "bool", "usize", "[]const u8"],
 }
+_TYPES["typescriptreact"] = _TYPES["typescript"]
+_PARAMETER_NAMES = ["a", "b", "c", "x", "y", "n", "values", "items", "text", "count", "index", "key", "value"]
+
+_STOPWORDS = frozenset("a an the of to from in on for and or with by is are be this that it its as into each "
+                       "all any given two three return returns compute computes make makes".split())
+_CAMEL = frozenset({"typescript", "typescriptreact", "javascript", "go", "zig"})
 
 
-def ir_schema(language: str) -> dict[str, Any]:
+def candidate_names(description: str, language: str) -> list[str]:
+    """Function names made from the description's words, in the language's naming style.
+
+    A small model names functions poorly; offering only these (as a JSON-schema enum) makes the
+    name relevant by construction.
+    """
+    words = [w for w in re.findall(r"[a-z][a-z0-9]*", description.lower()) if w not in _STOPWORDS][:4]
+    names: list[str] = []
+    for count in (2, 3, 1, 4):
+        part = words[:count]
+        if not part:
+            continue
+        name = part[0] + "".join(w.title() for w in part[1:]) if language in _CAMEL else "_".join(part)
+        if re.match(_IDENT.get(language, _IDENT_DEFAULT), name) and name not in names:
+            names.append(name)
+    return names
+
+
+def ir_schema(language: str, description: str = "") -> dict[str, Any]:
     """The IR's JSON schema for `language` (names and types constrained to what renders validly)."""
     ident = {"type": "string", "pattern": _IDENT.get(language, _IDENT_DEFAULT)}
-    type_ = {"type": "string", "pattern": _TYPE[language]}
+    names = candidate_names(description, language)
+    function_name = {"enum": names} if names else ident
+    type_ = {"enum": _TYPES[language]}
     text = {"type": "string", "maxLength": 80}
     return {
         "type": "object",
         "properties": {
-            "name": ident,
+            "name": function_name,
             "parameters": {
                 "type": "array",
                 "maxItems": 4,
-                "items": {"type": "object", "properties": {"name": ident, "type": type_},
+                "items": {"type": "object", "properties": {"name": {"enum": _PARAMETER_NAMES}, "type": type_},
                           "required": ["name", "type"], "additionalProperties": False},
             },
             "returns": type_,
