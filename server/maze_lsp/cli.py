@@ -41,6 +41,19 @@ def _add_corpus(sub: argparse._SubParsersAction) -> None:
     fetch.add_argument("dest", nargs="?", default=".data/sources")
     fetch.add_argument("--only", nargs="*", default=[])
     fetch.set_defaults(func=commands.corpus_fetch)
+    for name, text in (("build", "filter, dedupe and split the fetched sources"), ("pack", "write the GPU training pack")):
+        step = corpus.add_parser(name, help=text, add_help=False)
+        step.set_defaults(func=commands.forward, module="maze_inference.model.corpus", prefix=[name])
+
+
+def _add_model(sub: argparse._SubParsersAction) -> None:
+    """The model pipeline's own CLIs (`python -m maze_inference.model.X`), reachable as `maze model X`."""
+    model = sub.add_parser("model", help="tokenizer, training (GPU) and ONNX export").add_subparsers(
+        dest="model_cmd", required=True)
+    for name, text in (("tokenizer", "train the BPE tokenizer"), ("train", "train the model (needs torch)"),
+                       ("export", "HF checkpoint -> int8 ONNX with KV cache (needs torch)")):
+        step = model.add_parser(name, help=text, add_help=False)
+        step.set_defaults(func=commands.forward, module=f"maze_inference.model.{name}", prefix=[])
 
 
 def _add_lsp(sub: argparse._SubParsersAction) -> None:
@@ -114,12 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_generate(sub)
     _add_grammar(sub)
     _add_corpus(sub)
+    _add_model(sub)
     _add_bench(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "module", None):
+        args.args = extra  # forwarded to the module's own parser, `--help` included
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     commands.configure_logging(args.log_level, getattr(args, "log_file", None))
     func: Handler = args.func
     return func(args)

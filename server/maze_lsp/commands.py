@@ -200,6 +200,13 @@ def grammar_corpus(args: argparse.Namespace) -> int:
     return 0 if summary["rejected"] == 0 else 1
 
 
+def forward(args: argparse.Namespace) -> int:
+    """Run a module's own `main(argv)` (the model pipeline keeps its CLIs next to its code)."""
+    import importlib
+
+    return int(importlib.import_module(args.module).main([*args.prefix, *args.args]) or 0)
+
+
 def corpus_fetch(args: argparse.Namespace) -> int:
     from maze_inference.model.sources import fetch_sources
 
