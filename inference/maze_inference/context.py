@@ -16,30 +16,38 @@ import tree_sitter
 from maze_inference.errors import ContextError
 from maze_inference.languages import Language
 
-_LEADING_WS = re.compile(r"^([ \t]+)\S", re.MULTILINE)
 _INDENT_SAMPLE_CHARS = 200_000
+_OPENERS = (":", "{", "(", "[")
 
 
 def detect_indent_unit(text: str, default: str = "    ") -> str:
-    """The document's indentation unit: a tab, or the most common step between indented lines.
+    """The document's indentation unit: a tab, or the most common step into a new block.
 
-    Only the first 200k characters are sampled so the cost stays bounded on huge files.
+    Only steps right after a line that opens a block (`:`, `{`, `(`, `[`) count, and lines inside
+    triple-quoted strings are skipped: indented docstrings and continuation lines would otherwise
+    vote for odd units. Only the first 200k characters are read, so the cost stays bounded.
     """
-    steps: Counter[str] = Counter()
+    steps: Counter[int] = Counter()
     tabs = spaces = 0
-    previous = 0
-    for match in _LEADING_WS.finditer(text, 0, _INDENT_SAMPLE_CHARS):
-        ws = match.group(1)
-        if ws.startswith("\t"):
+    previous_width = 0
+    previous_opens = False
+    in_triple = False
+    for line in text[:_INDENT_SAMPLE_CHARS].splitlines():
+        stripped = line.strip()
+        quotes = line.count('"""') + line.count("'''")
+        if in_triple or not stripped or stripped.startswith(("#", "//")):
+            in_triple ^= quotes % 2 == 1
+            continue
+        in_triple = quotes % 2 == 1
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if indent.startswith("\t"):
             tabs += 1
-            continue
-        if "\t" in ws:
-            continue
-        spaces += 1
-        width = len(ws)
-        if width > previous and width - previous <= 8:
-            steps[width - previous] += 1
-        previous = width
+        elif indent and "\t" not in indent:
+            spaces += 1
+        width = len(indent)
+        if previous_opens and "\t" not in indent and 0 < width - previous_width <= 8:
+            steps[width - previous_width] += 1
+        previous_width, previous_opens = width, stripped.endswith(_OPENERS)
     if tabs > spaces:
         return "\t"
     if not steps:

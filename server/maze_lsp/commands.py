@@ -229,3 +229,50 @@ def bench_constraint(args: argparse.Namespace) -> int:
     path = write_json(args.json, "constraint", " ".join(sys.argv), result)
     print(f"results: {path}", file=sys.stderr)
     return 0
+
+
+def _bench_engine(model: str | None):  # type: ignore[no-untyped-def]
+    from maze_inference.engines.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(model)
+
+
+def bench_latency(args: argparse.Namespace) -> int:
+    from maze_inference.bench import latency
+    from maze_inference.bench.report import write_json
+
+    result = latency.run(latency.default_backend(args.model), args.positions, args.rounds)
+    print(latency.format_table(result))
+    print(f"results: {write_json(args.json, 'latency', ' '.join(sys.argv), result)}", file=sys.stderr)
+    return 0
+
+
+def bench_quality(args: argparse.Namespace) -> int:
+    from maze_inference.bench import quality
+    from maze_inference.bench.report import write_json
+
+    kinds = list(quality.FILES) if args.tasks == "all" else [args.tasks]
+    tasks = quality.load_tasks(quality.find_data(args.data), kinds, args.limit, args.seed)
+    result = quality.evaluate(_bench_engine(args.model), tasks, max_tokens=args.max_tokens)
+    print(quality.format_table(result))
+    print(f"results: {write_json(args.json, 'quality', ' '.join(sys.argv), result)}", file=sys.stderr)
+    return 0
+
+
+def bench_service(args: argparse.Namespace) -> int:
+    from maze_inference.bench import service
+    from maze_inference.bench.report import write_json
+
+    levels = tuple(int(x) for x in args.levels.split(","))
+    result = service.sweep(args.endpoint, levels, args.requests, args.max_tokens)
+    print(service.format_table(result))
+    print(f"results: {write_json(args.json, 'service', ' '.join(sys.argv), result)}", file=sys.stderr)
+    return 0
+
+
+def bench_report(args: argparse.Namespace) -> int:
+    from maze_inference.bench.markdown import build_report
+
+    path = build_report([Path(p) for p in args.results], Path(args.out))
+    print(f"wrote {path}", file=sys.stderr)
+    return 0

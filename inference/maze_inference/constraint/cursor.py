@@ -139,7 +139,7 @@ class SuffixWindow:
     """The start of the suffix, as tokens, that a completion must still join with.
 
     `tokens` = rest of the cursor's line + the line break and the next non-blank line, tokenized in
-    parts; `required` = how many must validate: through the first token of that next line (so the
+    parts; `required` = how many must validate: through the second token of that next line (so the
     statement at the cursor is closed exactly as the suffix expects), or all of them when the
     empty completion already joins.
     """
@@ -162,7 +162,9 @@ def _suffix_window(tokenizer: ModelTokenizer, context: CursorContext) -> SuffixW
     next_line = tokenizer.encode(match.group(3))
     parts += [tokenizer.encode(gap), next_line]
     tokens = tuple(t for p in parts for t in p)
-    required = len(parts[0]) + len(parts[1]) + min(1, len(next_line))
+    # Two tokens of the next line, not one: `return` alone is still a valid prefix of a name like
+    # `returns`; only the token after it shows whether the line really starts a new statement.
+    required = len(parts[0]) + len(parts[1]) + min(2, len(next_line))
     return SuffixWindow(tokens, required, at_eof=False)
 
 

@@ -1,0 +1,2 @@
+def f(finish, resolution):
+    return finish oresolution

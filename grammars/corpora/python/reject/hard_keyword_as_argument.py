@@ -1,0 +1,2 @@
+y = g(a,
+    return x)

@@ -1,0 +1,218 @@
+"""`maze bench latency`: the server's own cost per request, and keystroke-to-ghost-text over stdio.
+
+(a) overhead: everything a request costs except the model — applying a keystroke edit, context
+    extraction, the grammar constraint at the cursor (matcher copy + prefix consumption), post-processing
+    and the final tree-sitter check — on 1k- and 10k-line files per language built from the accept corpora.
+(b) end to end: a real `maze lsp` process over stdio; for each cursor, characters are typed one by one
+    (didChange) and an inline completion is requested after each, in line mode and block mode, with the
+    grammar on and off, interleaved so machine load affects both alike.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from maze_inference.bench.report import percentile
+from maze_inference.constraint.cursor import ConstraintBackend
+from maze_inference.constraint.grammars import grammars_dir
+from maze_inference.context import extract_context
+from maze_inference.document import Change, Document, Position, Range
+from maze_inference.languages import LANGUAGES, Language
+from maze_inference.postprocess import postprocess
+from maze_inference.validate import adds_parse_error
+
+
+def synthetic_file(language: Language, lines: int) -> str:
+    """A valid file of about `lines` lines: the language's accept corpus repeated."""
+    sources = [p.read_text(encoding="utf-8") for p in sorted((grammars_dir() / "corpora" / language.id / "accept").glob("*"))]
+    sources = [s if s.endswith("\n") else s + "\n" for s in sources if not language.new_parser().parse(s.encode()).root_node.has_error]
+    out: list[str] = []
+    count = 0
+    while count < lines:
+        for text in sources:
+            out.append(text)
+            count += text.count("\n")
+            if count >= lines:
+                break
+    return "".join(out)
+
+
+def measure_overhead(backend: ConstraintBackend, lines: int, positions: int, seed: int = 0) -> dict:
+    rng = random.Random(seed)
+    report: dict = {}
+    for language in LANGUAGES:
+        text = synthetic_file(language, lines)
+        doc = Document(language, text)
+        _ = doc.tree
+        line_ends = [i for i, ch in enumerate(text) if ch == "\n"]
+        edit_ms, context_ms, constraint_ms, validate_ms, total_ms = [], [], [], [], []
+        for _ in range(positions):
+            offset = rng.choice(line_ends)
+            pos = doc.position_at(offset)
+            t0 = time.perf_counter()
+            doc.apply([Change(" ", Range(pos, pos))])  # a keystroke, then its undo: the document is unchanged
+            doc.apply([Change("", Range(pos, Position(pos.line, pos.character + 1)))])
+            text_, source, tree, _version = doc.snapshot()
+            t1 = time.perf_counter()
+            ctx = extract_context(language, text_, tree, offset, byte_offset=doc.byte_offset(offset))
+            t2 = time.perf_counter()
+            backend.at_cursor(ctx)
+            t3 = time.perf_counter()
+            insertion = postprocess(" x", ctx, checked_by_grammar=True) or " x"
+            byte_offset = doc.byte_offset(offset)
+            adds_parse_error(language, source, tree, byte_offset, insertion,
+                             byte_offset - len(ctx.grammar_text.encode()), byte_offset + 512)
+            t4 = time.perf_counter()
+            edit_ms.append((t1 - t0) * 1e3)
+            context_ms.append((t2 - t1) * 1e3)
+            constraint_ms.append((t3 - t2) * 1e3)
+            validate_ms.append((t4 - t3) * 1e3)
+            total_ms.append((t4 - t0) * 1e3)
+        report[language.id] = {
+            "lines": text.count("\n"), "bytes": len(doc.source),
+            **{name: _p(values) for name, values in (("edit_ms", edit_ms), ("context_ms", context_ms),
+                                                     ("constraint_ms", constraint_ms), ("validate_ms", validate_ms),
+                                                     ("total_ms", total_ms))},
+        }
+    return report
+
+
+def _p(values: list[float]) -> dict:
+    return {"p50": percentile(values, 50), "p99": percentile(values, 99)}
+
+
+class StdioClient:
+    """A minimal JSON-RPC client for `maze lsp` (no pygls: the measurement includes only the server)."""
+
+    def __init__(self, log_file: str | None = None) -> None:
+        command = [sys.executable, "-m", "maze_lsp", "lsp"]
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.next_id = 0
+
+    def send(self, payload: dict) -> None:
+        body = json.dumps(payload).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def read(self) -> dict:
+        assert self.proc.stdout is not None
+        length = 0
+        while line := self.proc.stdout.readline().strip():
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        return json.loads(self.proc.stdout.read(length))
+
+    def request(self, method: str, params: object) -> dict:
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        while True:
+            message = self.read()
+            if message.get("id") == self.next_id and "method" not in message:
+                return message
+            if "method" in message and "id" in message:
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+
+    def notify(self, method: str, params: object) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def close(self) -> None:
+        self.request("shutdown", None)
+        self.notify("exit", None)
+        self.proc.wait(timeout=10)
+
+
+def _scenarios() -> list[tuple[str, str, str, str, str]]:
+    """(language, mode, text before the cursor, typed characters, text after the cursor)."""
+    return [
+        ("python", "line", "def total(prices, tax):\n    subtotal = sum(prices)\n    return ", "subtotal * (1 + t", "\n"),
+        ("python", "block", "class Stack:\n    def __init__(self):\n        self.items = []\n\n    def push(self, item):\n        ", "", "\n"),
+        ("typescript", "line", "export function clamp(x: number, lo: number, hi: number): number {\n  return Math.", "min(hi, Math.m", "\n}\n"),
+        ("rust", "line", "fn mean(xs: &[f64]) -> f64 {\n    let sum: f64 = xs.iter().", "sum(", ";\n    sum / xs.len() as f64\n}\n"),
+        ("go", "line", "package main\n\nfunc double(xs []int) []int {\n\tout := make([]int, len(xs))\n\tfor i, x := range xs {\n\t\tout[i] = ", "x * ", "\n\t}\n\treturn out\n}\n"),
+    ]
+
+
+def measure_keystrokes(rounds: int = 3) -> dict:
+    """Keystroke -> inlineCompletion latency through a real server process over stdio."""
+    client = StdioClient()
+    client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
+                                  "initializationOptions": {"debounceMs": 0, "maxTokens": 16, "timeoutMs": 30000}})
+    client.notify("initialized", {})
+    samples: dict[str, list[float]] = {}
+    first: dict[str, list[float]] = {}
+    version = 0
+    for round_ in range(rounds):
+        for index, (language, mode, before, typed, after) in enumerate(_scenarios()):
+            for constrained in (True, False):
+                key = f"{mode}-{'constrained' if constrained else 'unconstrained'}"
+                client.notify("workspace/didChangeConfiguration", {"settings": {"maze": {
+                    "constrained": constrained, "mode": mode, "maxTokens": 16 if mode == "line" else 64}}})
+                uri = f"file:///bench/{language}/{round_}-{index}-{key}"
+                version += 1
+                client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language,
+                                                                        "version": version, "text": before + after}})
+                lines = before.split("\n")
+                line, character = len(lines) - 1, len(lines[-1])
+                for step in range(len(typed) + 1):
+                    if step:
+                        version += 1
+                        pos = {"line": line, "character": character}
+                        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                                 "contentChanges": [{"range": {"start": pos, "end": pos},
+                                                                                     "text": typed[step - 1]}]})
+                        character += 1
+                    t0 = time.perf_counter()
+                    client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
+                                                                     "position": {"line": line, "character": character},
+                                                                     "context": {"triggerKind": 2}})
+                    elapsed = (time.perf_counter() - t0) * 1e3
+                    (first if step == 0 else samples).setdefault(key, []).append(elapsed)
+    client.close()
+    out = {}
+    for key in sorted(set(samples) | set(first)):
+        values = samples.get(key, []) + first.get(key, [])
+        out[key] = {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+                    "first_keystroke_p50": percentile(first.get(key, []), 50) if first.get(key) else None,
+                    "later_keystrokes_p50": percentile(samples[key], 50) if samples.get(key) else None,
+                    "samples_ms": sorted(values)}
+    return out
+
+
+def run(backend: ConstraintBackend, positions: int, rounds: int, seed: int = 0) -> dict:
+    return {
+        "overhead_1k": measure_overhead(backend, 1_000, positions, seed),
+        "overhead_10k": measure_overhead(backend, 10_000, positions, seed),
+        "keystrokes": measure_keystrokes(rounds),
+    }
+
+
+def format_table(result: dict) -> str:
+    lines = ["server overhead per request (no model), ms: p50 / p99",
+             "| language | lines | edit | context | constraint | validate | total |", "|---|---|---|---|---|---|---|"]
+    for size in ("overhead_1k", "overhead_10k"):
+        for language, r in result[size].items():
+            cells = " | ".join(f"{r[k]['p50']:.2f} / {r[k]['p99']:.2f}" for k in ("edit_ms", "context_ms",
+                                                                                 "constraint_ms", "validate_ms", "total_ms"))
+            lines.append(f"| {language} | {r['lines']} | {cells} |")
+    lines += ["", "keystroke -> inline completion over stdio, ms",
+              "| mode | n | p50 | p95 | first keystroke p50 | later keystrokes p50 |", "|---|---|---|---|---|---|"]
+    for key, r in result["keystrokes"].items():
+        first = f"{r['first_keystroke_p50']:.0f}" if r["first_keystroke_p50"] else "-"
+        later = f"{r['later_keystrokes_p50']:.0f}" if r["later_keystrokes_p50"] else "-"
+        lines.append(f"| {key} | {r['n']} | {r['p50']:.0f} | {r['p95']:.0f} | {first} | {later} |")
+    return "\n".join(lines)
+
+
+def default_backend(model_dir: str | None) -> ConstraintBackend:
+    from maze_inference.engines.embedded import default_model_dir
+    from maze_inference.tokenization import load_tokenizer
+
+    folder = Path(model_dir) if model_dir else default_model_dir()
+    return ConstraintBackend(load_tokenizer(str(folder / "tokenizer.json")))

@@ -1,0 +1,127 @@
+"""`maze bench report`: docs/benchmarks.md and its plots, from the JSON the benches wrote.
+
+Every table carries the command that produced it and the machine it ran on, so any number in the
+docs can be reproduced by running that command again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from maze_inference.bench import constraint, latency, quality, service
+
+_NAMES = ("constraint", "latency", "quality", "service")
+
+
+def _latest(folders: list[Path]) -> dict[str, dict]:
+    """The newest result per bench name, looking at every JSON file in `folders`."""
+    found: dict[str, tuple[float, dict]] = {}
+    for folder in folders:
+        for path in folder.glob("*.json") if folder.is_dir() else []:
+            try:
+                data = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            name = data.get("name") if isinstance(data, dict) else None
+            if name in _NAMES and (name not in found or path.stat().st_mtime > found[name][0]):
+                found[name] = (path.stat().st_mtime, data)
+    return {name: data for name, (_, data) in found.items()}
+
+
+def _machine(data: dict) -> str:
+    m = data["machine"]
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    return f"{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}; {versions}"
+
+
+def _plots(results: dict[str, dict], img: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    img.mkdir(parents=True, exist_ok=True)
+    made = []
+    if "latency" in results:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for key, r in results["latency"]["result"]["keystrokes"].items():
+            values = r.get("samples_ms") or []
+            if values:
+                ax.plot(values, [(i + 1) / len(values) for i in range(len(values))], label=key)
+        ax.set_xlabel("keystroke -> inline completion (ms)")
+        ax.set_ylabel("fraction of requests")
+        ax.set_xscale("log")
+        ax.grid(alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(img / "bench-latency-cdf.png", dpi=110)
+        plt.close(fig)
+        made.append("bench-latency-cdf.png")
+    if "quality" in results:
+        summary = results["quality"]["result"]["summary"]
+        fig, axes = plt.subplots(1, len(summary), figsize=(4.5 * len(summary), 3.8), squeeze=False)
+        for ax, (kind, decoders) in zip(axes[0], summary.items(), strict=True):
+            metrics = ("parse_rate", "exact_match", "pass_at_1")
+            width = 0.25
+            for i, decoder in enumerate(decoders):
+                ax.bar([m + i * width for m in range(len(metrics))], [decoders[decoder][m] * 100 for m in metrics],
+                       width, label=decoder)
+            ax.set_xticks([m + width for m in range(len(metrics))], ["parse rate", "exact match", "pass@1"])
+            ax.set_ylabel("%")
+            ax.set_title(f"HumanEval-infilling: {kind}")
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(img / "bench-quality.png", dpi=110)
+        plt.close(fig)
+        made.append("bench-quality.png")
+    return made
+
+
+def build_report(folders: list[Path], out: Path) -> Path:
+    results = _latest(folders)
+    img = out.parent / "img"
+    plots = _plots(results, img)
+    parts = ["# Benchmarks", "",
+             "Every number here comes from `maze bench ...` (the command is given per table), measured against a "
+             "baseline in the same run. Regenerate this page with `maze bench report`.", ""]
+    sections = (
+        ("quality", "Completion quality (HumanEval-infilling)", quality.format_table),
+        ("latency", "Latency", latency.format_table),
+        ("constraint", "Cost of the grammar constraint", constraint.format_table),
+        ("service", "Service under concurrency (loopback)", service.format_table),
+    )
+    for name, title, fmt in sections:
+        if name not in results:
+            continue
+        data = results[name]
+        parts += [f"## {title}", "", f"Command: `{data['command']}`  ", f"Machine: {_machine(data)}", "",
+                  fmt(data["result"]), ""]
+        if name == "quality" and "bench-quality.png" in plots:
+            parts += ["![quality per decoder](img/bench-quality.png)", ""]
+        if name == "latency" and "bench-latency-cdf.png" in plots:
+            parts += ["![keystroke latency CDF](img/bench-latency-cdf.png)", ""]
+    gpu = out.parent / "results" / "gpu_check_h100.json"
+    if gpu.is_file():
+        parts += _gpu_section(json.loads(gpu.read_text()))
+    out.write_text("\n".join(parts) + "\n")
+    return out
+
+
+def _gpu_section(data: dict) -> list[str]:
+    lines = ["## GPU (H100): the service engines", "",
+             "Command (on the lent H100, see scripts/h100/README.md): "
+             "`PYTHONPATH=server:inference:/root/vsite python scripts/gpu_check.py --model /root/ckpt --out OUT`; "
+             f"{data.get('positions')} cursor positions from the accept corpora, up to {data.get('max_tokens')} new tokens.", "",
+             "| engine | workload | decoder | p50 ms | p95 ms | tok/s | shown | dropped (parse) |", "|---|---|---|---|---|---|---|---|"]
+    for engine in ("transformers", "vllm_async_off", "vllm_async_on"):
+        block = data.get(engine)
+        if not isinstance(block, dict) or "error" in block:
+            continue
+        for workload in ("single", "concurrent32"):
+            for decoder in ("unconstrained", "constrained"):
+                r = block.get(f"{workload}_{decoder}")
+                if r:
+                    lines.append(f"| {engine} | {workload} | {decoder} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+                                 f"{r['tok_per_s']:.0f} | {r['shown']}/{r['n']} | {r['dropped_parse']} |")
+    return lines + [""]

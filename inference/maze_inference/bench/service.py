@@ -1,0 +1,119 @@
+"""`maze bench service`: `/v1/complete` under a concurrency sweep, over loopback.
+
+Requests go through the real client at concurrency 1, 2, 4, ... 32 (bounded counts); each level
+reports p50/p95/max latency, errors, requests/s and decode tokens/s. The requests cycle through cursor
+contexts in five languages, each made unique by a counter so no cache answers them. Without
+`--endpoint`, a `maze serve` on a free 127.0.0.1 port is started for the run and stopped after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+from maze_inference.bench.report import percentile
+from maze_inference.client import MazeClient
+from maze_inference.errors import MazeError
+
+CONTEXTS = (
+    ("python", "def scale(values, factor):\n    result = []\n    for v in values:\n        result.append(",
+     ")\n    return result\n"),
+    ("typescript", "function area(w: number, h: number): number {\n  const a = ", ";\n  return a;\n}\n"),
+    ("rust", "fn total(xs: &[i32]) -> i32 {\n    let mut sum = 0;\n    for x in xs {\n        sum += ",
+     ";\n    }\n    sum\n}\n"),
+    ("go", "package main\n\nfunc max(a, b int) int {\n\tif a > b {\n\t\treturn ", "\n\t}\n\treturn b\n}\n"),
+    ("zig", "fn square(x: i32) i32 {\n    return ", ";\n}\n"),
+)
+
+
+async def run(url: str, requests: int, concurrency: int, max_tokens: int, token: str | None) -> dict:
+    client = MazeClient(url, token=token, read_timeout_s=300.0, retries=0)
+    latencies: list[float] = []
+    server_ms: list[float] = []
+    rates: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(requests))
+
+    async def worker() -> None:
+        for i in counter:
+            language, prefix, suffix = CONTEXTS[i % len(CONTEXTS)]
+            unique = f"{'#' if language == 'python' else '//'} request {i}\n"
+            started = time.perf_counter()
+            try:
+                data = await client.complete({"prefix": unique + prefix, "suffix": suffix, "language": language,
+                                              "max_tokens": max_tokens})
+            except MazeError as exc:
+                errors.append(type(exc).__name__)
+                continue
+            latencies.append(time.perf_counter() - started)
+            timings = data["timings"]
+            server_ms.append(timings["total_ms"])
+            if data["completion_tokens"] and timings["decode_ms"] > 0:
+                rates.append(data["completion_tokens"] / (timings["decode_ms"] / 1e3))
+
+    await client.health()
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    wall = time.perf_counter() - started
+    await client.aclose()
+    if not latencies:
+        return {"requests": requests, "concurrency": concurrency, "max_tokens": max_tokens, "errors": len(errors),
+                "p50_ms": None, "p95_ms": None, "max_ms": None, "throughput_rps": 0.0,
+                "server_total_p50_ms": None, "decode_tokens_per_s_p50": None}
+    return {
+        "requests": requests, "concurrency": concurrency, "max_tokens": max_tokens, "errors": len(errors),
+        "p50_ms": round(statistics.median(latencies) * 1e3, 1), "p95_ms": round(percentile(latencies, 95) * 1e3, 1),
+        "max_ms": round(max(latencies) * 1e3, 1), "throughput_rps": round(requests / wall, 2),
+        "server_total_p50_ms": round(statistics.median(server_ms), 1),
+        "decode_tokens_per_s_p50": round(statistics.median(rates), 1) if rates else None,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def local_service() -> Iterator[str]:
+    """A `maze serve` (embedded engine) on a free loopback port for the duration of the sweep."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "maze_lsp", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def sweep(url: str | None, levels: tuple[int, ...], requests_per_level: int, max_tokens: int) -> dict:
+    token = os.environ.get("MAZE_API_KEY") or None
+    with contextlib.ExitStack() as stack:
+        target = url or stack.enter_context(local_service())
+        results = [asyncio.run(run(target, max(requests_per_level, level * 2), level, max_tokens, token))
+                   for level in levels]
+    return {"endpoint": url or "local maze serve (embedded engine)", "levels": results}
+
+
+def format_table(result: dict) -> str:
+    lines = [f"endpoint: {result['endpoint']}", "| concurrency | requests | errors | p50 ms | p95 ms | req/s | decode tok/s p50 |",
+             "|---|---|---|---|---|---|---|"]
+    for r in result["levels"]:
+        lines.append(f"| {r['concurrency']} | {r['requests']} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | "
+                     f"{r['throughput_rps']} | {r['decode_tokens_per_s_p50']} |")
+    return "\n".join(lines)
