@@ -63,6 +63,7 @@ class DecodeSettings:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     heal: bytes = b""  # token healing: bytes removed from the prompt's end that the output must start with
+    restarts: int = 3  # dead ends (see `decode`) retried with the first content token forbidden
 
 
 @dataclass
@@ -114,6 +115,7 @@ class _Run:
         self.valid_cut = 0  # byte length of the longest output prefix known to join the suffix
         self.mask = np.zeros((tok.vocab_size + 31) // 32, dtype=np.int32)
         self.heal = settings.heal  # what the output must still reproduce before its own text begins
+        self.first_content: tuple[int, int] | None = None  # (step, token) of the first token adding text
 
     def new_bytes(self, token: int) -> bytes | None:
         """What `token` adds to the output once the healed bytes are reproduced; None if it contradicts them."""
@@ -163,6 +165,8 @@ class _Run:
                 for part in self.tok.encode(added.decode("utf-8", "ignore")):
                     self.constraint.consume(part)
         self.heal = b"" if added or not self.heal else self.heal[len(self.tok.token_bytes[token]) :]
+        if added and self.first_content is None:
+            self.first_content = (len(self.ids), token)
         self.ids.append(token)
         self.data += added
         if self.constraint is None or self.constraint.joins_suffix():
@@ -192,10 +196,17 @@ def _dedent_cut(text: str, block_indent: int) -> int | None:
         start = newline + 1
 
 
-def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler) -> tuple[int | None, str | None]:
+class DeadEnd(Exception):
+    """The text so far can no longer end where the suffix joins: worth a restart."""
+
+
+def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler,
+            dead_end_on_bad_line_end: bool) -> tuple[int | None, str | None]:
     """Pick the next token. Returns (token, None) to continue, or (None, ending) to stop with `ending` appended.
 
-    Raises `StopIteration` when the grammar leaves nothing to say.
+    Raises `StopIteration` when the grammar leaves nothing to say, and `DeadEnd` when (in line mode)
+    the model ends the line where the suffix does not join: the line started wrong, so masking the
+    newline would only make the model ramble on.
     """
     line_mode = run.settings.mode is Mode.LINE
     masked = False
@@ -213,6 +224,8 @@ def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler) -> tuple[i
             if part is not None:
                 if run.joins(part):
                     return None, part
+                if dead_end_on_bad_line_end and run.constraint is not None and run.valid_cut == 0:
+                    raise DeadEnd
                 logits[token] = -np.inf
                 continue
         if masked or run.allowed(token):
@@ -231,49 +244,76 @@ def decode(
     cancel: threading.Event | None = None,
     deadline: float | None = None,
 ) -> DecodeOutcome:
-    """Generate one completion; blocking (engines run it in a worker thread)."""
+    """Generate one completion; blocking (engines run it in a worker thread).
+
+    Grammar masks keep every prefix valid, but a line can start in a way no ending can join to the
+    suffix (an `if` header where the next line is not indented deeper). Such a dead end — the model
+    ends the line where the suffix does not join, or the budget runs out with no valid place to stop —
+    restarts generation with that attempt's first content token forbidden, a few times at most. A
+    restart re-reads the prompt from the KV cache, so it costs only the tokens regenerated.
+    """
     started = time.perf_counter()
     logits = model.prefill(prompt_ids)
     prompt_done = time.perf_counter()
     if constraint is not None:
         constraint.start()
-    run = _Run(tok, constraint if constraint is not None and constraint.active else None, settings)
-    sample = _Sampler(settings)
-    finish, ending = FinishReason.LENGTH, None
-    for _ in range(settings.max_tokens):
-        if cancel is not None and cancel.is_set():
-            finish = FinishReason.CANCELLED
+    active = constraint if constraint is not None and constraint.active else None
+    bans: dict[int, set[int]] = {}
+    total_tokens = 0
+    for attempt in range(settings.restarts + 1):
+        if attempt:
+            assert active is not None
+            active.rewind()
+            logits = model.prefill(prompt_ids)
+        run = _Run(tok, active, settings)
+        finish, ending = _generate(model, run, logits, settings, bans, attempt < settings.restarts, cancel, deadline)
+        total_tokens += len(run.ids)
+        dead = finish in (FinishReason.NO_VALID_TOKEN, FinishReason.LENGTH) and run.valid_cut == 0
+        if active is None or not dead or run.first_content is None or attempt == settings.restarts:
             break
-        if deadline is not None and time.monotonic() > deadline:
-            finish = FinishReason.DEADLINE
-            break
-        logits = np.array(logits, dtype=np.float32, copy=True)
-        try:
-            token, ending = _choose(run, logits, sample)
-        except StopIteration:
-            finish = FinishReason.NO_VALID_TOKEN
-            break
-        if token is None:
-            finish = FinishReason.STOP
-            break
-        run.append(token)
-        if _should_cut(run):
-            finish = FinishReason.STOP
-            break
-        logits = model.step(token)
+        step, token = run.first_content
+        bans.setdefault(step, set()).add(token)
     text = _final_text(run, finish, ending)
     done = time.perf_counter()
     return DecodeOutcome(
         text=text,
         finish_reason=finish,
         prompt_tokens=len(prompt_ids),
-        completion_tokens=len(run.ids),
+        completion_tokens=total_tokens,
         reused_tokens=model.reused_tokens,
         prompt_ms=(prompt_done - started) * 1e3,
         decode_ms=(done - prompt_done) * 1e3,
         constraint_ms=constraint.stats.seconds * 1e3 if constraint is not None else 0.0,
         token_ids=run.ids,
     )
+
+
+def _generate(model: LogitsModel, run: _Run, logits: NDArray[np.float32], settings: DecodeSettings,
+              bans: dict[int, set[int]], may_restart: bool, cancel: threading.Event | None,
+              deadline: float | None) -> tuple[FinishReason, str | None]:
+    """One attempt: sample until a stop, a limit, or a dead end."""
+    sample = _Sampler(settings)
+    for step in range(settings.max_tokens):
+        if cancel is not None and cancel.is_set():
+            return FinishReason.CANCELLED, None
+        if deadline is not None and time.monotonic() > deadline:
+            return FinishReason.DEADLINE, None
+        logits = np.array(logits, dtype=np.float32, copy=True)
+        for banned in bans.get(step, ()):
+            logits[banned] = -np.inf
+        try:
+            token, ending = _choose(run, logits, sample, may_restart)
+        except StopIteration:
+            return FinishReason.NO_VALID_TOKEN, None
+        except DeadEnd:
+            return FinishReason.NO_VALID_TOKEN, None
+        if token is None:
+            return FinishReason.STOP, ending
+        run.append(token)
+        if _should_cut(run):
+            return FinishReason.STOP, None
+        logits = model.step(token)
+    return FinishReason.LENGTH, None
 
 
 def _should_cut(run: _Run) -> bool:

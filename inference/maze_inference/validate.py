@@ -9,6 +9,8 @@ dropped (never trimmed: a trimmed candidate is a different, unchecked one).
 
 from __future__ import annotations
 
+import warnings
+
 import tree_sitter
 
 from maze_inference.document import ts_point
@@ -70,5 +72,30 @@ def adds_parse_error(
     new_tree = language.new_parser().parse(new_source, edited)
     before = count_errors(tree.root_node, region_start, region_end)
     after = count_errors(new_tree.root_node, region_start, region_end + len(data))
-    return after > before
+    if after > before:
+        return True
+    return language.id == "python" and _breaks_python(source, tree, byte_offset, data)
+
+
+def _breaks_python(source: bytes, tree: tree_sitter.Tree, byte_offset: int, data: bytes) -> bool:
+    """CPython's own compiler on the enclosing top-level item: it sees what tree-sitter's error recovery
+    forgives (a block that is never indented, `try:` without `except`). Only an item that compiled
+    before the insertion can count against it, and the cost is that of the item, not the file."""
+    items = [c for c in tree.root_node.children if c.start_byte <= byte_offset <= c.end_byte]
+    if not items:
+        return False
+    start, end = items[0].start_byte, max(c.end_byte for c in items)
+    before = source[start:end]
+    after = source[start:byte_offset] + data + source[byte_offset:end]
+    return _compiles(before) and not _compiles(after)
+
+
+def _compiles(code: bytes) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, "<completion>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 

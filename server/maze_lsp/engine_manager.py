@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -22,6 +23,7 @@ from maze_inference.errors import EngineError, EngineUnavailable
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+RETRY_S = 5.0  # how long a failed engine rests before it is tried again
 
 Notify = Callable[[str, str], None]  # (level: "error" | "warning" | "info", message)
 Progress = Callable[[str], Awaitable[Callable[[], None]]]  # begin(title) -> end()
@@ -47,6 +49,7 @@ class EngineManager:
         self._load_error: str | None = None
         self.on_status: Callable[[EngineStatus], None] | None = None
         self._configured = asyncio.Event()  # set once `initialized` has read the settings
+        self._rest_until = 0.0  # monotonic time before which the primary is not tried
 
     # ---- configuration and loading ------------------------------------------------------------
 
@@ -61,6 +64,7 @@ class EngineManager:
         await self.close()
         self.settings = settings
         self._outage = self._load_error = None
+        self._rest_until = 0.0
         try:
             self.primary = create_engine(settings)
         except EngineUnavailable as exc:
@@ -105,16 +109,35 @@ class EngineManager:
 
     # ---- use ------------------------------------------------------------------------------------
 
-    def usable(self) -> list[Engine]:
-        """Engines to try, in order: the configured one if it loaded, then the fallback."""
-        engines = [e for e in (self.primary, self.fallback) if e is not None and (e.ready or e is self.primary)]
-        if self._load_error is not None and self.primary in engines:
-            engines.remove(self.primary)
-        return engines
+    async def _primary_usable(self) -> bool:
+        """Whether to try the configured engine now: not while it is resting after a failure.
+
+        After a failure (or a failed load) the primary rests for `RETRY_S` seconds, so a dead or slow
+        remote costs one request its deadline, not every keystroke; then it is probed again (loaded, if
+        it never loaded), so it comes back by itself once it works.
+        """
+        if self.primary is None or time.monotonic() < self._rest_until:
+            return False
+        if self._load_error is None and self.primary.ready:
+            return True
+        try:
+            await self.primary.load()
+        except EngineUnavailable as exc:
+            self._rest_until = time.monotonic() + RETRY_S
+            log.debug("%s engine still unavailable: %s", self.primary.name, exc)
+            return False
+        if self._load_error is not None:
+            self._load_error = None
+            self._notify("info", f"maze: {self.primary.name} engine is available again.")
+            self._emit("ready")
+        return True
 
     async def run(self, call: Callable[[Engine], Awaitable[T]]) -> T | None:
         """Run `call` on the first engine that works; None when none can answer."""
-        for engine in self.usable():
+        engines: list[Engine] = [self.primary] if self.primary is not None and await self._primary_usable() else []
+        if self.fallback is not None and self.fallback.ready:
+            engines.append(self.fallback)
+        for engine in engines:
             try:
                 result = await call(engine)
             except EngineError as exc:
@@ -129,6 +152,8 @@ class EngineManager:
 
     def _report_outage(self, engine: Engine, exc: EngineError) -> None:
         log.warning("%s engine failed: %s", engine.name, exc)
+        if engine is self.primary:
+            self._rest_until = time.monotonic() + RETRY_S
         if engine is self.primary and self._outage is None:
             self._outage = str(exc)
             tail = " Using the embedded model until it recovers." if self.fallback is not None else ""

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import cattrs
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -50,6 +52,7 @@ FEATURES: tuple[ModuleType, ...] = (
 )
 
 STATUS_NOTIFICATION = "maze/status"
+_ANSWERED = object()  # a request already answered with an error while it was being read
 _MESSAGE_TYPES = {"error": types.MessageType.Error, "warning": types.MessageType.Warning, "info": types.MessageType.Info}
 
 
@@ -66,6 +69,30 @@ class MazeProtocol(LanguageServerProtocol):
         if general is not None and general.position_encodings:
             general.position_encodings = [types.PositionEncodingKind.Utf16]
         return (yield from super().lsp_initialize(params))
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """Answer a request whose params do not fit its method with InvalidParams, instead of dropping it.
+
+        pygls structures messages inside `json.loads(object_hook=...)`; a failure there is only logged,
+        and a client waiting for that request id would wait forever.
+        """
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "method" in data and isinstance(data.get("id"), int | str):
+                cause = exc.__cause__
+                if isinstance(cause, cattrs.BaseValidationError):
+                    detail = "; ".join(cattrs.transform_error(cause, path="message"))
+                else:
+                    detail = str(cause or exc)
+                message = f"invalid params for {data['method']}: {detail}"[:500]
+                self._send_response(data["id"], error=JsonRpcInvalidParams(message).to_response_error())
+                return _ANSWERED
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if message is not _ANSWERED:
+            super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[override]

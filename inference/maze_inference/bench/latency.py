@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from maze_inference.bench.report import percentile
+from maze_inference.bench.stdio import StdioClient
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.constraint.grammars import grammars_dir
 from maze_inference.context import extract_context
@@ -86,48 +84,6 @@ def _p(values: list[float]) -> dict:
     return {"p50": percentile(values, 50), "p99": percentile(values, 99)}
 
 
-class StdioClient:
-    """A minimal JSON-RPC client for `maze lsp` (no pygls: the measurement includes only the server)."""
-
-    def __init__(self, log_file: str | None = None) -> None:
-        command = [sys.executable, "-m", "maze_lsp", "lsp"]
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.next_id = 0
-
-    def send(self, payload: dict) -> None:
-        body = json.dumps(payload).encode()
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
-
-    def read(self) -> dict:
-        assert self.proc.stdout is not None
-        length = 0
-        while line := self.proc.stdout.readline().strip():
-            name, _, value = line.partition(b":")
-            if name.lower() == b"content-length":
-                length = int(value)
-        return json.loads(self.proc.stdout.read(length))
-
-    def request(self, method: str, params: object) -> dict:
-        self.next_id += 1
-        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
-        while True:
-            message = self.read()
-            if message.get("id") == self.next_id and "method" not in message:
-                return message
-            if "method" in message and "id" in message:
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-
-    def notify(self, method: str, params: object) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def close(self) -> None:
-        self.request("shutdown", None)
-        self.notify("exit", None)
-        self.proc.wait(timeout=10)
-
-
 def _scenarios() -> list[tuple[str, str, str, str, str]]:
     """(language, mode, text before the cursor, typed characters, text after the cursor)."""
     return [
@@ -142,9 +98,7 @@ def _scenarios() -> list[tuple[str, str, str, str, str]]:
 def measure_keystrokes(rounds: int = 3) -> dict:
     """Keystroke -> inlineCompletion latency through a real server process over stdio."""
     client = StdioClient()
-    client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
-                                  "initializationOptions": {"debounceMs": 0, "maxTokens": 16, "timeoutMs": 30000}})
-    client.notify("initialized", {})
+    client.initialize({"debounceMs": 0, "maxTokens": 16, "timeoutMs": 30000})
     samples: dict[str, list[float]] = {}
     first: dict[str, list[float]] = {}
     version = 0
@@ -169,9 +123,7 @@ def measure_keystrokes(rounds: int = 3) -> dict:
                                                                                      "text": typed[step - 1]}]})
                         character += 1
                     t0 = time.perf_counter()
-                    client.request("textDocument/inlineCompletion", {"textDocument": {"uri": uri},
-                                                                     "position": {"line": line, "character": character},
-                                                                     "context": {"triggerKind": 2}})
+                    client.response(client.inline(uri, line, character))
                     elapsed = (time.perf_counter() - t0) * 1e3
                     (first if step == 0 else samples).setdefault(key, []).append(elapsed)
     client.close()

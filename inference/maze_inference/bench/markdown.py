@@ -15,8 +15,12 @@ _NAMES = ("constraint", "latency", "quality", "service")
 
 
 def _latest(folders: list[Path]) -> dict[str, dict]:
-    """The newest result per bench name, looking at every JSON file in `folders`."""
+    """The newest result per bench name, looking at every JSON file in `folders`.
+
+    Quality runs are per gap kind (single, multi, span), so the newest run of each kind is merged.
+    """
     found: dict[str, tuple[float, dict]] = {}
+    quality_by_kind: dict[str, tuple[float, dict]] = {}
     for folder in folders:
         for path in folder.glob("*.json") if folder.is_dir() else []:
             try:
@@ -24,9 +28,21 @@ def _latest(folders: list[Path]) -> dict[str, dict]:
             except (OSError, ValueError):
                 continue
             name = data.get("name") if isinstance(data, dict) else None
+            if name == "quality":
+                for kind, table in data["result"]["summary"].items():
+                    if kind not in quality_by_kind or path.stat().st_mtime > quality_by_kind[kind][0]:
+                        quality_by_kind[kind] = (path.stat().st_mtime, {**data, "kind_table": table})
+                continue
             if name in _NAMES and (name not in found or path.stat().st_mtime > found[name][0]):
                 found[name] = (path.stat().st_mtime, data)
-    return {name: data for name, (_, data) in found.items()}
+    results = {name: data for name, (_, data) in found.items()}
+    if quality_by_kind:
+        runs = [data for _, data in quality_by_kind.values()]
+        commands = sorted({data["command"] for data in runs})
+        results["quality"] = {**runs[0], "command": "`; `".join(commands),
+                              "result": {"summary": {kind: data["kind_table"] for kind, (_, data) in sorted(quality_by_kind.items())},
+                                         "wall_s": sum(data["result"]["wall_s"] for data in runs)}}
+    return results
 
 
 def _machine(data: dict) -> str:

@@ -161,7 +161,8 @@ def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tok
     for task in tasks:
         for decoder in DECODERS:
             t0 = time.perf_counter()
-            completion = asyncio.run(_complete(engine, task, decoder, max_tokens))
+            budget = max_tokens if task.kind == "single" else 2 * max_tokens  # whole lines or spans need more
+            completion = asyncio.run(_complete(engine, task, decoder, budget))
             elapsed = time.perf_counter() - t0
             program = task.program(completion)
             runnable = program + "\n" + task.test + f"\ncheck({task.entry_point})\n"

@@ -36,6 +36,9 @@ from maze_inference.tokenization import ModelTokenizer
 log = logging.getLogger(__name__)
 
 _INDENT = re.compile(r"[ \t]*")
+# Longest text a matcher consumes before the cursor. llguidance keeps parse state per token (for
+# rollback), so memory and time grow with it; the context's restart point is normally far closer.
+MAX_GRAMMAR_CHARS = 32_000
 
 
 class ConstraintLevel(str, Enum):
@@ -103,6 +106,8 @@ class ConstraintBackend:
         start = time.perf_counter()
         language = get_language(context.language)
         for level, variant, text in self._candidates(context, language.grammar):
+            if len(text) > MAX_GRAMMAR_CHARS:
+                continue  # e.g. a megabyte-long line: the parse state would cost hundreds of MB
             try:
                 matcher = self.matcher(variant)
             except GrammarError as exc:
@@ -138,10 +143,13 @@ class ConstraintBackend:
 class SuffixWindow:
     """The start of the suffix, as tokens, that a completion must still join with.
 
-    `tokens` = rest of the cursor's line + the line break and the next non-blank line, tokenized in
-    parts; `required` = how many must validate: through the second token of that next line (so the
-    statement at the cursor is closed exactly as the suffix expects), or all of them when the
-    empty completion already joins.
+    `tokens` = the rest of the cursor's line, then the following lines through the first code line
+    indented no deeper than the cursor's line (the statement after the current block; comment and blank
+    lines are passed over), at most `_WINDOW_LINES` lines. Checking through the end of the block catches
+    what the next line alone cannot: a `try:` with no `except` before the block ends, an `else:` above a
+    later `elif`. `required` = how many must validate when the empty completion does not itself join:
+    through the second token of the first code line after the cursor's (`return` alone is still a valid
+    prefix of a name like `returns`).
     """
 
     tokens: tuple[int, ...]
@@ -150,22 +158,43 @@ class SuffixWindow:
     must_accept: bool = False  # free generation: end only where the whole grammar is satisfied
 
 
+_WINDOW_LINES = 40
+_WINDOW_CHARS = 3000
+
+
 def _suffix_window(tokenizer: ModelTokenizer, context: CursorContext) -> SuffixWindow:
-    suffix = context.suffix
+    language = get_language(context.language)
     line_rest = context.line_suffix
-    after = suffix[len(line_rest) :]
-    match = re.match(r"(\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))*([ \t]*)([^\r\n]*)", after)
-    parts = [tokenizer.encode(line_rest)]
-    if match is None:
-        return SuffixWindow(tuple(parts[0]), len(parts[0]), at_eof=True)
-    gap = after[: match.start(3)]
-    next_line = tokenizer.encode(match.group(3))
-    parts += [tokenizer.encode(gap), next_line]
-    tokens = tuple(t for p in parts for t in p)
-    # Two tokens of the next line, not one: `return` alone is still a valid prefix of a name like
-    # `returns`; only the token after it shows whether the line really starts a new statement.
-    required = len(parts[0]) + len(parts[1]) + min(2, len(next_line))
-    return SuffixWindow(tokens, required, at_eof=False)
+    rest = context.suffix[len(line_rest) :][:_WINDOW_CHARS]
+    lines = re.split(r"(\r\n|\r|\n)", rest)  # [sep?, text, sep, text, ...] with separators kept
+    floor = len(context.current_indent)
+    tokens = tokenizer.encode(line_rest)
+    required: int | None = None
+    text_lines = [(lines[i - 1] if i else "", lines[i]) for i in range(0, len(lines), 2)]
+    if not text_lines or (len(text_lines) == 1 and not text_lines[0][1] and not rest):
+        return SuffixWindow(tuple(tokens), len(tokens), at_eof=True)
+    gap = ""
+    for count, (separator, line) in enumerate(text_lines[1:] if text_lines[0][1] == "" else text_lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(language.line_comment) or count > _WINDOW_LINES:
+            gap += separator + line
+            if count > _WINDOW_LINES:
+                break
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        head = tokenizer.encode(gap + separator + line[:indent])
+        body = tokenizer.encode(line[indent:])
+        tokens += head
+        if required is None:
+            required = len(tokens) + min(2, len(body))
+        tokens += body
+        gap = ""
+        if indent <= floor:
+            break
+    if required is None:
+        tokens += tokenizer.encode(gap)
+        return SuffixWindow(tuple(tokens), len(tokens), at_eof=True)
+    return SuffixWindow(tuple(tokens), required, at_eof=False)
 
 
 @dataclass
@@ -178,6 +207,7 @@ class CursorConstraint:
     window: SuffixWindow
     stats: ConstraintStats = field(default_factory=ConstraintStats)
     _baseline: int | None = None
+    _consumed: int = 0  # tokens consumed since the cursor, so a restart can roll them back
 
     @property
     def active(self) -> bool:
@@ -207,7 +237,14 @@ class CursorConstraint:
         if self.matcher is not None:
             start = time.perf_counter()
             self.matcher.consume_token(token)
+            self._consumed += 1
             self.stats.seconds += time.perf_counter() - start
+
+    def rewind(self) -> None:
+        """Back to the cursor: undo every token consumed since (a restarted generation)."""
+        if self.matcher is not None and self._consumed:
+            self.matcher.rollback(self._consumed)
+        self._consumed = 0
 
     def accepts_text(self, text: str) -> bool:
         """Whether `text` (e.g. a token's part before a newline) may follow what was consumed."""

@@ -26,7 +26,7 @@ from maze_inference.engines.base import (
     GenerateResult,
     Timings,
 )
-from maze_inference.errors import EngineUnavailable
+from maze_inference.errors import EngineUnavailable, MazeError
 from maze_inference.tokenization import ModelTokenizer
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,12 @@ class LocalEngine:
         except asyncio.CancelledError:
             cancel.set()
             raise
+        except MazeError:
+            raise
+        except Exception as exc:  # onnxruntime/torch failing mid-run: report it as the engine's, fall back
+            log.exception("%s engine failed during generation", self.name)
+            self._loaded = None  # the next attempt reloads from disk (the user may have repaired the model)
+            raise EngineUnavailable(f"{self.name} engine failed: {type(exc).__name__}: {exc}") from exc
 
     def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int) -> tuple[list[int], bytes]:
         """The FIM prompt and the healed bytes.
@@ -207,7 +213,9 @@ class LocalEngine:
         """
         cursor = context.prefix_start + len(context.prefix)
         anchor = self._anchor
-        if anchor is not None and context.prefix_start <= anchor <= cursor:
+        # Reuse the anchor only when the text from it can fit the budget (at least 1 char per token):
+        # an anchor from another document, or far back, would tokenize arbitrarily much text.
+        if anchor is not None and context.prefix_start <= anchor <= cursor and cursor - anchor <= budget * 8:
             ids = tok.encode(context.prefix[anchor - context.prefix_start :])
             if len(ids) <= budget:
                 return ids
