@@ -59,6 +59,7 @@ def test_burst_of_requests_with_cancels(tmp_path: Path) -> None:
         cancelled = sum(r.get("error", {}).get("code") == REQUEST_CANCELLED for r in replies)
         assert cancelled >= BURST * 0.95
         computed = [line for line in log.read_text().splitlines() if "textDocument/inlineCompletion engine=" in line]
+        print(f"\n{len(computed)} generations for {BURST} keystrokes; {cancelled} cancelled; last answer {last_latency * 1e3:.0f} ms (alone {alone * 1e3:.0f} ms)")
         assert len(computed) <= 1 + BURST * 0.02, f"{len(computed)} generations ran for {BURST} keystrokes"
         assert last_latency < alone + 2.0, (last_latency, alone)
         assert _rss_mb(client.proc.pid) - rss_before < 60
