@@ -15,6 +15,7 @@ import tree_sitter
 
 from maze_inference.errors import ContextError
 from maze_inference.languages import Language
+from maze_inference.syntax import item_before
 
 _INDENT_SAMPLE_CHARS = 200_000
 _OPENERS = (":", "{", "(", "[")
@@ -250,12 +251,7 @@ def _restart_offset(
     when in doubt we step back one more item. If that is farther back than `restart_chars`, the
     start of the cursor's line is used and the constraint falls back to its block-level entry.
     """
-    root = tree.root_node
-    chosen: tree_sitter.Node | None = None
-    for child in root.children:
-        if child.start_byte >= byte_offset:
-            break
-        chosen = child
+    chosen = item_before(tree.root_node, byte_offset)
     if chosen is None:
         return 0
     start = offset - _chars_between(text, offset, byte_offset, chosen.start_byte)

@@ -182,7 +182,7 @@ class Document:
         new_bytes = change.text.encode("utf-8")
         self._text = self._text[:start] + change.text + self._text[end:]
         self._source = self._source[:start_byte] + new_bytes + self._source[old_end_byte:]
-        self._lines = line_starts(self._text)
+        self._lines = _updated_line_starts(self._lines, self._text, start, end, len(change.text))
         new_end_byte = start_byte + len(new_bytes)
         if self._tree is not None:
             self._tree.edit(
@@ -194,6 +194,24 @@ class Document:
                 new_end_point=ts_point(self._source, new_end_byte),
             )
         self._stale = True
+
+
+def _updated_line_starts(old: list[int], text: str, start: int, end: int, inserted: int) -> list[int]:
+    """Line starts after replacing old [start, end) with `inserted` characters, rescanning only near the edit.
+
+    Rescanning the whole text costs milliseconds per keystroke on a 10,000-line file. Starts before the
+    edit stay; starts well after it shift by the length change; the window between (from the line
+    before the edit to two characters past it, so a CR and LF that meet at either edge merge into one
+    break) is scanned again.
+    """
+    delta = inserted - (end - start)
+    first = max(0, bisect.bisect_right(old, start - 1) - 1)
+    lo = old[first]
+    window_end = min(len(text), end + delta + 2)
+    limit = window_end if window_end == len(text) else window_end - 1  # a CR at the edge may pair with an LF beyond
+    middle = [p for p in (m.end() for m in _LINE_BREAK.finditer(text, lo, window_end)) if p <= limit]
+    tail = [p + delta for p in old[bisect.bisect_right(old, end + 1) :] if p + delta > limit]
+    return [*old[: first + 1], *middle, *tail]
 
 
 def ts_point(source: bytes, byte_offset: int) -> tuple[int, int]:

@@ -13,16 +13,14 @@ import warnings
 
 import tree_sitter
 
-from maze_inference.document import ts_point
 from maze_inference.languages import Language
+from maze_inference.syntax import items_between
 
 
 def count_errors(node: tree_sitter.Node, lo: int, hi: int) -> int:
     """ERROR and MISSING nodes inside the top-level children of `node` that overlap bytes [lo, hi]."""
     total = 0
-    for child in node.children:
-        if child.end_byte < lo or child.start_byte > hi:
-            continue
+    for child in items_between(node, lo, hi):
         if child.is_error or child.is_missing:
             total += 1
         if child.has_error:
@@ -52,42 +50,30 @@ def adds_parse_error(
     region_start: int,
     region_end: int,
 ) -> bool:
-    """Whether inserting `insertion` at `byte_offset` raises the error count of the region around it.
+    """Whether inserting `insertion` at `byte_offset` adds syntax errors to the items around it.
 
-    `region_start`/`region_end` are byte offsets (before the insertion) bounding the items to compare,
-    normally the restart point and the end of the suffix window.
+    Only the top-level items overlapping [`region_start`, `region_end`] (the restart point to the end of
+    the suffix window) are parsed, before and after the insertion, each on its own: a top-level item
+    parses the same alone as in its file, and this keeps the cost to that of the items, where
+    reparsing the whole document would grow with it. For Python, CPython's compiler also checks the
+    items (it sees what tree-sitter's error recovery forgives: a block never indented, `try:` with no
+    `except`); only items that compiled before can count against the insertion.
     """
+    items = items_between(tree.root_node, region_start, region_end)
+    lo = min([region_start, *(item.start_byte for item in items)])
+    hi = max([min(region_end, len(source)), byte_offset, *(item.end_byte for item in items)])
+    lo, hi = max(0, lo), min(len(source), hi)
     data = insertion.encode("utf-8")
-    new_source = source[:byte_offset] + data + source[byte_offset:]
-    edited = tree.copy()
-    point = ts_point(source, byte_offset)
-    edited.edit(
-        start_byte=byte_offset,
-        old_end_byte=byte_offset,
-        new_end_byte=byte_offset + len(data),
-        start_point=point,
-        old_end_point=point,
-        new_end_point=ts_point(new_source, byte_offset + len(data)),
-    )
-    new_tree = language.new_parser().parse(new_source, edited)
-    before = count_errors(tree.root_node, region_start, region_end)
-    after = count_errors(new_tree.root_node, region_start, region_end + len(data))
-    if after > before:
+    before = source[lo:hi]
+    after = source[lo:byte_offset] + data + source[byte_offset:hi]
+    parser = language.new_parser()
+    if _all_errors(parser.parse(after).root_node) > _all_errors(parser.parse(before).root_node):
         return True
-    return language.id == "python" and _breaks_python(source, tree, byte_offset, data)
+    return language.id == "python" and _compiles(before) and not _compiles(after)
 
 
-def _breaks_python(source: bytes, tree: tree_sitter.Tree, byte_offset: int, data: bytes) -> bool:
-    """CPython's own compiler on the enclosing top-level item: it sees what tree-sitter's error recovery
-    forgives (a block that is never indented, `try:` without `except`). Only an item that compiled
-    before the insertion can count against it, and the cost is that of the item, not the file."""
-    items = [c for c in tree.root_node.children if c.start_byte <= byte_offset <= c.end_byte]
-    if not items:
-        return False
-    start, end = items[0].start_byte, max(c.end_byte for c in items)
-    before = source[start:end]
-    after = source[start:byte_offset] + data + source[byte_offset:end]
-    return _compiles(before) and not _compiles(after)
+def _all_errors(root: tree_sitter.Node) -> int:
+    return int(root.is_error or root.is_missing) + (_errors_below(root) if root.has_error else 0)
 
 
 def _compiles(code: bytes) -> bool:
@@ -98,4 +84,3 @@ def _compiles(code: bytes) -> bool:
     except (SyntaxError, ValueError):
         return False
     return True
-

@@ -220,6 +220,8 @@ def test_toggle_and_restart_commands(nvim: Nvim, workspace: tuple[Path, str, int
               and (s["status"] or {}).get("state") == "ready")
 
 
+def test_non_ascii_line_gets_ghost_text_at_its_byte_column(nvim: Nvim, workspace: tuple[Path, str, int, str]) -> None:
+    """Neovim places extmarks by byte column; the server speaks UTF-16: the conversion must land on the cursor."""
     _, text, line, _ = workspace
     nvim.send(f"{line + 1}GA" + 's = "😀 你好, " + ')
     shown = nvim.wait("ghost text or an error answer",

@@ -135,3 +135,15 @@ def test_server_document_tracks_random_edits_over_stdio() -> None:
             assert f"maze: implement {name}" in titles, (round_, titles)
     finally:
         client.close()
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(initial=TEXT, edits=st.lists(EDIT, max_size=25))
+def test_line_index_equals_a_full_rescan(initial: str, edits: list[tuple[int, int, int, int, str]]) -> None:
+    """The incrementally updated line index is exactly what rescanning the whole text gives."""
+    from maze_inference.document import line_starts
+
+    doc = Document(PY, initial)
+    for l1, c1, l2, c2, new in edits:
+        doc.apply([Change(new, Range(Position(l1, c1), Position(l2, c2)))])
+        assert doc._lines == line_starts(doc.text)

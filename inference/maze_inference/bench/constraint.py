@@ -50,7 +50,7 @@ def sample_positions(per_language: int, seed: int = 0) -> list[Position]:
     rng = random.Random(seed)
     positions: list[Position] = []
     for lang in LANGUAGES:
-        files = sorted((grammars_dir() / "corpora" / lang.id / "accept").glob("*"))
+        files = sorted(p for p in (grammars_dir() / "corpora" / lang.id / "accept").glob("*") if p.is_file())
         if not files:
             continue
         for _ in range(per_language):

@@ -18,7 +18,7 @@ from maze_inference.bench.report import percentile
 from maze_inference.bench.stdio import StdioClient
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.constraint.grammars import grammars_dir
-from maze_inference.context import extract_context
+from maze_inference.context import detect_indent_unit, extract_context
 from maze_inference.document import Change, Document, Position, Range
 from maze_inference.languages import LANGUAGES, Language
 from maze_inference.postprocess import postprocess
@@ -27,7 +27,7 @@ from maze_inference.validate import adds_parse_error
 
 def synthetic_file(language: Language, lines: int) -> str:
     """A valid file of about `lines` lines: the language's accept corpus repeated."""
-    sources = [p.read_text(encoding="utf-8") for p in sorted((grammars_dir() / "corpora" / language.id / "accept").glob("*"))]
+    sources = [p.read_text(encoding="utf-8") for p in sorted((grammars_dir() / "corpora" / language.id / "accept").glob("*")) if p.is_file()]
     sources = [s if s.endswith("\n") else s + "\n" for s in sources if not language.new_parser().parse(s.encode()).root_node.has_error]
     out: list[str] = []
     count = 0
@@ -47,6 +47,7 @@ def measure_overhead(backend: ConstraintBackend, lines: int, positions: int, see
         text = synthetic_file(language, lines)
         doc = Document(language, text)
         _ = doc.tree
+        unit = detect_indent_unit(text, language.indent)  # the server detects it once per document
         line_ends = [i for i, ch in enumerate(text) if ch == "\n"]
         edit_ms, context_ms, constraint_ms, validate_ms, total_ms = [], [], [], [], []
         for _ in range(positions):
@@ -57,7 +58,7 @@ def measure_overhead(backend: ConstraintBackend, lines: int, positions: int, see
             doc.apply([Change("", Range(pos, Position(pos.line, pos.character + 1)))])
             text_, source, tree, _version = doc.snapshot()
             t1 = time.perf_counter()
-            ctx = extract_context(language, text_, tree, offset, byte_offset=doc.byte_offset(offset))
+            ctx = extract_context(language, text_, tree, offset, byte_offset=doc.byte_offset(offset), indent_unit=unit)
             t2 = time.perf_counter()
             backend.at_cursor(ctx)
             t3 = time.perf_counter()
@@ -88,7 +89,9 @@ def _scenarios() -> list[tuple[str, str, str, str, str]]:
     """(language, mode, text before the cursor, typed characters, text after the cursor)."""
     return [
         ("python", "line", "def total(prices, tax):\n    subtotal = sum(prices)\n    return ", "subtotal * (1 + t", "\n"),
-        ("python", "block", "class Stack:\n    def __init__(self):\n        self.items = []\n\n    def push(self, item):\n        ", "", "\n"),
+        ("python", "block", "class Stack:\n    def __init__(self):\n        self.items = []\n\n    def push(self, item):\n        ", "self", "\n"),
+        ("rust", "block", "fn count_words(text: &str) -> usize {\n    ", "let", "\n}\n"),
+        ("go", "block", "package main\n\nfunc sum(xs []int) int {\n\t", "tot", "\n}\n"),
         ("typescript", "line", "export function clamp(x: number, lo: number, hi: number): number {\n  return Math.", "min(hi, Math.m", "\n}\n"),
         ("rust", "line", "fn mean(xs: &[f64]) -> f64 {\n    let sum: f64 = xs.iter().", "sum(", ";\n    sum / xs.len() as f64\n}\n"),
         ("go", "line", "package main\n\nfunc double(xs []int) []int {\n\tout := make([]int, len(xs))\n\tfor i, x := range xs {\n\t\tout[i] = ", "x * ", "\n\t}\n\treturn out\n}\n"),
@@ -104,7 +107,7 @@ def measure_keystrokes(rounds: int = 3) -> dict:
     version = 0
     for round_ in range(rounds):
         for index, (language, mode, before, typed, after) in enumerate(_scenarios()):
-            for constrained in (True, False):
+            for constrained in ((True, False) if round_ % 2 == 0 else (False, True)):  # neither gets the warmer cache
                 key = f"{mode}-{'constrained' if constrained else 'unconstrained'}"
                 client.notify("workspace/didChangeConfiguration", {"settings": {"maze": {
                     "constrained": constrained, "mode": mode, "maxTokens": 16 if mode == "line" else 64}}})
@@ -137,8 +140,48 @@ def measure_keystrokes(rounds: int = 3) -> dict:
     return out
 
 
+def measure_cold_completions(samples: int, seed: int = 0) -> dict:
+    """Single-line completions from a cold cache: a full 512-token prompt, then up to 16 tokens.
+
+    Cursor positions are random points in the 10k-line files, so consecutive prompts share almost
+    nothing and every request pays the whole prefill (the worst case; typing normally reuses the cache).
+    """
+    import asyncio
+
+    from maze_inference.completion import CompletionSettings, complete_at
+    from maze_inference.engines.embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine()
+    rng = random.Random(seed)
+    docs = {lang.id: Document(lang, synthetic_file(lang, 10_000)) for lang in LANGUAGES}
+    out: dict = {}
+    rows: dict[str, list[tuple[float, int, int]]] = {"constrained": [], "unconstrained": []}
+    for _ in range(samples):
+        lang = rng.choice(LANGUAGES)
+        doc = docs[lang.id]
+        line_ends = [i for i, ch in enumerate(doc.text[: len(doc.text) - 100]) if ch == "\n" and i > 3000]
+        offset = rng.choice(line_ends)
+        for constrained in (True, False):
+            settings = CompletionSettings(max_tokens=16, mode="line", constrained=constrained, timeout_s=None)
+            t0 = time.perf_counter()
+            completion = asyncio.run(complete_at(engine, lang, doc.text, doc.source, doc.tree, offset, settings,
+                                                 indent_unit=detect_indent_unit(doc.text, lang.indent)))
+            result = completion.result
+            assert result is not None
+            rows["constrained" if constrained else "unconstrained"].append(
+                ((time.perf_counter() - t0) * 1e3, result.prompt_tokens, result.completion_tokens))
+            asyncio.run(complete_at(engine, lang, doc.text, doc.source, doc.tree, line_ends[0], settings))  # evict the cache
+    for key, values in rows.items():
+        ms = [v[0] for v in values]
+        out[key] = {"n": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95),
+                    "prompt_tokens_p50": percentile([float(v[1]) for v in values], 50),
+                    "completion_tokens_p50": percentile([float(v[2]) for v in values], 50)}
+    return out
+
+
 def run(backend: ConstraintBackend, positions: int, rounds: int, seed: int = 0) -> dict:
     return {
+        "cold_single_line": measure_cold_completions(max(20, positions // 2), seed),
         "overhead_1k": measure_overhead(backend, 1_000, positions, seed),
         "overhead_10k": measure_overhead(backend, 10_000, positions, seed),
         "keystrokes": measure_keystrokes(rounds),
@@ -146,13 +189,21 @@ def run(backend: ConstraintBackend, positions: int, rounds: int, seed: int = 0) 
 
 
 def format_table(result: dict) -> str:
-    lines = ["server overhead per request (no model), ms: p50 / p99",
+    lines = ["server overhead per request (no model), ms: p50 / p99. `edit` = applying a keystroke and tree-sitter's "
+             "incremental reparse (paid once per burst of keystrokes, at the next request); `total` includes it",
              "| language | lines | edit | context | constraint | validate | total |", "|---|---|---|---|---|---|---|"]
     for size in ("overhead_1k", "overhead_10k"):
         for language, r in result[size].items():
             cells = " | ".join(f"{r[k]['p50']:.2f} / {r[k]['p99']:.2f}" for k in ("edit_ms", "context_ms",
                                                                                  "constraint_ms", "validate_ms", "total_ms"))
             lines.append(f"| {language} | {r['lines']} | {cells} |")
+    cold = result.get("cold_single_line")
+    if cold:
+        lines += ["", "single-line completion from a cold cache (prompt ~512 tokens, up to 16 new), in process, ms",
+                  "| decoder | n | p50 | p95 | prompt tokens p50 | new tokens p50 |", "|---|---|---|---|---|---|"]
+        for key, r in cold.items():
+            lines.append(f"| {key} | {r['n']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['prompt_tokens_p50']:.0f} | "
+                         f"{r['completion_tokens_p50']:.0f} |")
     lines += ["", "keystroke -> inline completion over stdio, ms",
               "| mode | n | p50 | p95 | first keystroke p50 | later keystrokes p50 |", "|---|---|---|---|---|---|"]
     for key, r in result["keystrokes"].items():
