@@ -96,8 +96,17 @@ class FaultProxy:
         return b"\r\n".join([*lines, b"connection: close"]) + b"\r\n\r\n" + body
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.server.close)
+        """Cancel the handlers still held (a `slow` one sleeps 30 s) while the loop runs, then stop it."""
+        async def shutdown() -> None:
+            self.server.close()
+            handlers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in handlers:
+                task.cancel()
+            await asyncio.gather(*handlers, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
