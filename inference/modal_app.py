@@ -126,7 +126,6 @@ class Maze:
         """CPU-only work that the memory snapshot keeps: heavy imports and our compiled grammars."""
         import torch  # noqa: F401
         import vllm  # noqa: F401
-
         from maze_inference.constraint.grammars import GrammarVariant, compiled_grammar
         from maze_inference.languages import LANGUAGES
         from maze_inference.service import create_app  # noqa: F401  (FastAPI and the app's modules)

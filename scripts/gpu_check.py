@@ -97,7 +97,7 @@ async def run(args: argparse.Namespace) -> dict:
         started = time.perf_counter()
         try:
             await engine.load()
-        except Exception as exc:  # report and go on: the other setting may still run
+        except Exception as exc:  # noqa: BLE001 - report and go on: the other setting may still run
             results[key] = {"error": f"{type(exc).__name__}: {exc}"}
             continue
         results[f"{key}_load_s"] = time.perf_counter() - started

@@ -6,7 +6,6 @@ LSP layer converts UTF-16 positions to offsets first (`document.py`).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from enum import Enum

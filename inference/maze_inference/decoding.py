@@ -190,9 +190,9 @@ def _dedent_cut(text: str, block_indent: int) -> int | None:
         line = text[newline + 1 :]
         content = line.lstrip(" \t")
         end_of_line = line.find("\n")
-        if content and (end_of_line < 0 or len(line) - len(content) < end_of_line):
-            if len(line) - len(content) < block_indent:
-                return newline
+        if (content and (end_of_line < 0 or len(line) - len(content) < end_of_line)
+                and len(line) - len(content) < block_indent):
+            return newline
         start = newline + 1
 
 

@@ -28,8 +28,7 @@ _TYPES = {
 _TYPES["typescriptreact"] = _TYPES["typescript"]
 _PARAMETER_NAMES = ["a", "b", "c", "x", "y", "n", "values", "items", "text", "count", "index", "key", "value"]
 
-_STOPWORDS = frozenset("a an the of to from in on for and or with by is are be this that it its as into each "
-                       "all any given two three return returns compute computes make makes".split())
+_STOPWORDS = frozenset(["a", "an", "the", "of", "to", "from", "in", "on", "for", "and", "or", "with", "by", "is", "are", "be", "this", "that", "it", "its", "as", "into", "each", "all", "any", "given", "two", "three", "return", "returns", "compute", "computes", "make", "makes"])
 _CAMEL = frozenset({"typescript", "typescriptreact", "javascript", "go", "zig"})
 
 

@@ -119,7 +119,6 @@ def serve(args: argparse.Namespace) -> int:
     """`maze serve`: the FastAPI app on uvicorn; the token comes only from MAZE_API_KEY."""
     try:
         import uvicorn
-
         from maze_inference.service import ServiceSettings, create_app
     except ImportError as exc:
         print(f"maze serve: {exc.name} is missing; install the service extra: pip install 'maze-lsp[service]'",

@@ -14,8 +14,8 @@ import time
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-
 from maze_inference.completion import Completion, complete_at
+
 from maze_lsp import convert
 from maze_lsp.state import OpenDocument
 

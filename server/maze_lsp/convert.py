@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
-
 from maze_inference.document import Change, Document, Position, Range
 from maze_inference.errors import ContextError
+from pygls.exceptions import JsonRpcInvalidParams
 
 
 def position(p: types.Position) -> Position:

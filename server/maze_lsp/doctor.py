@@ -16,7 +16,7 @@ def _check(name: str, func: Callable[[], str]) -> bool:
     start = time.perf_counter()
     try:
         detail = func()
-    except Exception as exc:  # doctor reports every failure, whatever its type
+    except Exception as exc:  # noqa: BLE001 - doctor reports every failure, whatever its type
         print(f"FAIL  {name}: {type(exc).__name__}: {exc}")
         return False
     print(f"ok    {name}: {detail} ({(time.perf_counter() - start) * 1e3:.0f} ms)")

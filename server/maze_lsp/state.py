@@ -10,13 +10,13 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from pygls.exceptions import JsonRpcInvalidParams
-
 from maze_inference.completion import Completion
 from maze_inference.context import detect_indent_unit
 from maze_inference.document import Document
 from maze_inference.errors import UnsupportedLanguage
 from maze_inference.languages import Language, get_language, language_for_path
+from pygls.exceptions import JsonRpcInvalidParams
+
 from maze_lsp.engine_manager import EngineManager
 from maze_lsp.options import Options
 

@@ -6,7 +6,6 @@ import functools
 
 import numpy as np
 import pytest
-
 from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel
 from maze_inference.context import CursorContext, extract_context
 from maze_inference.decoding import allowed_from_bitmask

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-
 from maze_inference.context import Mode, detect_indent_unit, extract_context
 from maze_inference.document import Document
 from maze_inference.languages import LANGUAGES, get_language

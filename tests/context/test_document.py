@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from maze_inference.document import Change, Document, Position, Range
 from maze_inference.errors import ContextError
 from maze_inference.languages import get_language

@@ -14,7 +14,6 @@ from pathlib import Path
 import llguidance
 import numpy as np
 import pytest
-
 from maze_inference.constraint.check import Verdict, byte_tokenizer, check_bytes, corpus_limits
 from maze_inference.constraint.corpus import reference_accepts
 from maze_inference.constraint.grammars import GrammarVariant, compiled_grammar, grammars_dir

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient
-
 from maze_inference.document import Document, Position
 from maze_inference.languages import get_language
 from maze_inference.validate import count_errors
+from pytest_lsp import LanguageClient
+
 from tests.conftest import Sample
 
 

@@ -87,7 +87,7 @@ async def test_no_actions_elsewhere(client: LanguageClient) -> None:
 
 
 async def test_cancelled_resolve_leaves_the_document_untouched(client: LanguageClient) -> None:
-    name, text, (line, character) = PLACEHOLDERS["python"]
+    _, text, (line, character) = PLACEHOLDERS["python"]
     uri = "file:///tmp/maze-actions/cancel.py"
     open_document(client, uri, "python", text)
     (action, *_rest) = await _actions(client, uri, line, character)

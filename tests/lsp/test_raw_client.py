@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from maze_inference.bench.stdio import StdioClient
+
 from tests.conftest import SAMPLES
 
 

@@ -10,7 +10,6 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from maze_inference.document import Change, Document, Position, Range
 from maze_inference.languages import get_language
 

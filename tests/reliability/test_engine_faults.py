@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from maze_inference.bench.stdio import StdioClient
 from maze_inference.engines.embedded import default_model_dir
 

@@ -24,7 +24,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-
 from maze_inference.client import MazeClient
 from maze_inference.engines.base import Engine
 from maze_inference.engines.embedded import EmbeddedEngine, default_model_dir

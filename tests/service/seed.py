@@ -16,7 +16,6 @@ import ast
 from dataclasses import dataclass, field
 
 import tree_sitter
-
 from maze_inference.languages import get_language
 
 NAME = r'NAME: /[a-z]{2,6}[0-9]/'

@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-
 from maze_inference.engines.embedded import EmbeddedEngine
 from maze_inference.errors import EngineTimeout, EngineUnavailable, GrammarError
 from maze_inference.service.grammars import GrammarChecker
+
 from tests.service.conftest import asgi_client
 from tests.service.seed import lark
 

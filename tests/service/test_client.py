@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 from fastapi import FastAPI
-
 from maze_inference.client import MazeClient
 from maze_inference.errors import EngineTimeout, EngineUnavailable
+
 from tests.fakes import FakeModalGateway
 from tests.service.conftest import free_port
 

@@ -15,9 +15,9 @@ import httpx
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from maze_inference.engines.embedded import default_model_dir
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from maze_inference.engines.embedded import default_model_dir
 from tests.service.conftest import free_port, require_model, start_serve, stop, wait_warm
 
 TIMEOUT_MS = 3000

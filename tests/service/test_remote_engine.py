@@ -8,7 +8,6 @@ import httpx
 import llguidance
 import pytest
 from fastapi import FastAPI
-
 from maze_inference.client import MazeClient
 from maze_inference.completion import CompletionSettings, complete_at
 from maze_inference.document import Document
@@ -17,6 +16,7 @@ from maze_inference.engines.base import CompletionRequest, Engine, GenerateReque
 from maze_inference.engines.remote import RemoteEngine
 from maze_inference.errors import EngineUnavailable
 from maze_inference.languages import get_language
+
 from tests.service.conftest import free_port, serve_in_thread
 from tests.service.seed import assert_insertion_keeps_parse, lark
 

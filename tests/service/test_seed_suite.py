@@ -6,8 +6,8 @@ asserted is what the constraint guarantees (see `seed.py`), not what a small mod
 
 from __future__ import annotations
 
-import asyncio
 import ast
+import asyncio
 import json
 import re
 import statistics
@@ -15,9 +15,9 @@ import time
 
 import httpx
 import pytest
-
 from maze_inference.client import MazeClient
 from maze_inference.errors import EngineUnavailable
+
 from tests.service.conftest import Live
 from tests.service.seed import (
     CONSTRUCTS,

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import llguidance
 import numpy as np
 import pytest
-
 from maze_inference.constraint.cursor import ConstraintBackend, CursorConstraint
 from maze_inference.context import Mode, extract_context
 from maze_inference.document import Document
@@ -40,6 +39,7 @@ from maze_inference.engines.vllm import (
 from maze_inference.errors import EngineUnavailable
 from maze_inference.languages import get_language
 from maze_inference.tokenization import ModelTokenizer, load_tokenizer
+
 from tests.fakes import FakeVLLMPersistentBatch
 from tests.service.conftest import require_model
 from tests.service.seed import error_nodes, lark
@@ -319,7 +319,8 @@ async def test_load_without_vllm_says_what_to_install() -> None:
 def test_the_torch_layer_masks_only_constrained_rows(tokenizer: ModelTokenizer) -> None:
     """`MazeLogitsProcessor` itself, on CPU, inside stand-in vLLM modules (skipped where torch is absent)."""
     torch = pytest.importorskip("torch", reason="the torch layer needs torch (the vllm extra installs it)")
-    from maze_inference.engines import vllm as module
+    from maze_inference.engines.vllm import processor as module
+
     from tests.fakes import FakeVLLMBatchUpdate, FakeVLLMSamplingParams, fake_vllm_config, fake_vllm_modules
 
     with fake_vllm_modules():

@@ -143,8 +143,9 @@ def measure_keystrokes(rounds: int = 3) -> dict:
 def measure_cold_completions(samples: int, seed: int = 0) -> dict:
     """Single-line completions from a cold cache: a full 512-token prompt, then up to 16 tokens.
 
-    Cursor positions are random points in the 10k-line files, so consecutive prompts share almost
-    nothing and every request pays the whole prefill (the worst case; typing normally reuses the cache).
+    Cursor positions are the middles of random lines (at least 8 characters of code) of the 10k-line
+    files, so consecutive prompts share almost nothing and every request pays the whole prefill (the
+    worst case; typing normally reuses the cache).
     """
     import asyncio
 
@@ -160,7 +161,7 @@ def measure_cold_completions(samples: int, seed: int = 0) -> dict:
         lang = rng.choice(LANGUAGES)
         doc = docs[lang.id]
         line_ends = [i for i, ch in enumerate(doc.text[: len(doc.text) - 100]) if ch == "\n" and i > 3000]
-        offset = rng.choice(line_ends)
+        offset = _mid_line(doc.text, line_ends, rng)
         for constrained in (True, False):
             settings = CompletionSettings(max_tokens=16, mode="line", constrained=constrained, timeout_s=None)
             t0 = time.perf_counter()
@@ -177,6 +178,17 @@ def measure_cold_completions(samples: int, seed: int = 0) -> dict:
                     "prompt_tokens_p50": percentile([float(v[1]) for v in values], 50),
                     "completion_tokens_p50": percentile([float(v[2]) for v in values], 50)}
     return out
+
+
+def _mid_line(text: str, line_ends: list[int], rng: random.Random) -> int:
+    """The middle of the code on a random line with at least 8 characters of it."""
+    while True:
+        end = rng.choice(line_ends)
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        code = line.lstrip()
+        if len(code) >= 8:
+            return start + len(line) - len(code) + len(code) // 2
 
 
 def run(backend: ConstraintBackend, positions: int, rounds: int, seed: int = 0) -> dict:

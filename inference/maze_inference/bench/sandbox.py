@@ -35,7 +35,7 @@ def network_namespace_available() -> bool:
     if unshare is None:
         return False
     try:
-        return subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+        return subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -65,7 +65,7 @@ def run_python(code: str, timeout_s: float = 10.0, memory_mb: int = 1024) -> San
                        f"import sys; sys.path.insert(0, {workdir!r}); import sitecustomize; import site; "
                        f"sys.argv = [{script!r}]; exec(compile(open({script!r}).read(), {script!r}, 'exec'))"]
         try:
-            done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=timeout_s,
+            done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=timeout_s, check=False,
                                   preexec_fn=lambda: _limits(memory_mb, int(timeout_s) + 1))
         except subprocess.TimeoutExpired:
             return SandboxResult(False, "timeout")

@@ -52,7 +52,8 @@ def reference_accepts(language: str, data: bytes) -> bool:
         return True
     if language == "zig" and (zig := zig_binary()) is not None:
         try:
-            done = subprocess.run([zig, "ast-check", "--color", "off"], input=data, capture_output=True, timeout=30)
+            done = subprocess.run([zig, "ast-check", "--color", "off"], input=data, capture_output=True, timeout=30,
+                                  check=False)
         except (OSError, subprocess.TimeoutExpired):
             pass
         else:

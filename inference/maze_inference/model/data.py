@@ -39,7 +39,7 @@ class Specials:
     pad: int
 
     @classmethod
-    def of(cls, tok: Tokenizer) -> "Specials":
+    def of(cls, tok: Tokenizer) -> Specials:
         ids = [tok.token_to_id(t) for t in
                ("<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>")]
         if any(i is None for i in ids):

@@ -299,8 +299,8 @@ def training_summary(metrics: dict) -> dict:
 
 
 def load_checkpoint(ckpt: Path):
-    from transformers import AutoModelForCausalLM
     import torch
+    from transformers import AutoModelForCausalLM
 
     model = AutoModelForCausalLM.from_pretrained(str(ckpt), dtype=torch.float32, attn_implementation="sdpa")
     return model.eval()

@@ -14,22 +14,22 @@ import time
 
 T0 = time.time()  # before the heavy imports: the deadline counts from process start
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import math  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import logging
+import math
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
 
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
+import torch
+import torch.nn.functional as F
 
-from maze_inference.model.architecture import CANDIDATES, DEFAULT, describe, make_config  # noqa: E402
-from maze_inference.model.checkpoint import save_checkpoint, write_parts  # noqa: E402
-from maze_inference.model.data import PackedStream, load_docs, val_examples  # noqa: E402
+from maze_inference.model.architecture import CANDIDATES, DEFAULT, describe, make_config
+from maze_inference.model.checkpoint import save_checkpoint, write_parts
+from maze_inference.model.data import PackedStream, load_docs, val_examples
 
 log = logging.getLogger("maze.train")
 
@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     try:
         train(run)
-    except BaseException as exc:  # noqa: BLE001 — save what was trained whatever went wrong
+    except BaseException as exc:
         failed = True
         log.exception("training stopped by %s", type(exc).__name__)
         run.metrics["status"] = f"failed: {type(exc).__name__}: {exc}"

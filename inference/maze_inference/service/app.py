@@ -384,7 +384,7 @@ async def _complete_events(service: Service, engine: Engine, language: Language,
                            rid: str, started: float) -> AsyncIterator[bytes]:
     try:
         response = await service.complete(engine, language, body, deadline)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a stream already started: every failure becomes an error event
         yield _error_event(exc)
         return
     if response.text:
@@ -403,7 +403,7 @@ async def _generate_events(service: Service, engine: Engine, request: GenerateRe
                 response = service.generate_response(engine, item, language, grammar, started)
                 yield _sse("done", response.model_dump())
                 _log_generate(rid, response, started)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as above
         yield _error_event(exc)
 
 

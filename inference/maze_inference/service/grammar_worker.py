@@ -50,7 +50,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         kind, source = json.loads(line)
         try:
             reply = ["ok", convert(kind, source)]
-        except Exception as exc:  # llguidance reports bad input as ValueError/RuntimeError
+        except Exception as exc:  # noqa: BLE001 - llguidance reports bad input as ValueError/RuntimeError
             reply = ["error", str(exc) or type(exc).__name__]
         stdout.write(json.dumps(reply).encode() + b"\n")
         stdout.flush()

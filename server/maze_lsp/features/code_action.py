@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-
 from maze_inference.codegen import comment_block, find_placeholder
+
 from maze_lsp import convert
 
 if TYPE_CHECKING:

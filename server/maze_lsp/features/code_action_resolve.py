@@ -5,16 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
-
-from maze_inference.codegen import Edit, code_from_description, comment_block, find_placeholder, implement_function
+from maze_inference.codegen import (
+    Edit,
+    code_from_description,
+    comment_block,
+    find_placeholder,
+    implement_function,
+)
 from maze_inference.document import Document
 from maze_inference.errors import MazeError
+from pygls.exceptions import JsonRpcInvalidParams
+
 from maze_lsp import convert
 
 if TYPE_CHECKING:
     from maze_inference.engines.base import Engine
     from maze_inference.languages import Language
+
     from maze_lsp.server import MazeLanguageServer
 
 METHOD = types.CODE_ACTION_RESOLVE

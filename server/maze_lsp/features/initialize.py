@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-
 if TYPE_CHECKING:
     from maze_lsp.server import MazeLanguageServer
 
