@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -225,7 +226,7 @@ def bench_constraint(args: argparse.Namespace) -> int:
     backend = ConstraintBackend(load_tokenizer(str(engine.model_dir / "tokenizer.json")))
     result = constraint.run(engine, backend, args.per_language, args.seed)
     print(constraint.format_table(result))
-    path = write_json(args.json, "constraint", " ".join(sys.argv), result)
+    path = write_json(args.json, "constraint", _command_line(), result)
     print(f"results: {path}", file=sys.stderr)
     return 0
 
@@ -242,7 +243,7 @@ def bench_latency(args: argparse.Namespace) -> int:
 
     result = latency.run(latency.default_backend(args.model), args.positions, args.rounds)
     print(latency.format_table(result))
-    print(f"results: {write_json(args.json, 'latency', ' '.join(sys.argv), result)}", file=sys.stderr)
+    print(f"results: {write_json(args.json, 'latency', _command_line(), result)}", file=sys.stderr)
     return 0
 
 
@@ -254,7 +255,7 @@ def bench_quality(args: argparse.Namespace) -> int:
     tasks = quality.load_tasks(quality.find_data(args.data), kinds, args.limit, args.seed)
     result = quality.evaluate(_bench_engine(args.model), tasks, max_tokens=args.max_tokens)
     print(quality.format_table(result))
-    print(f"results: {write_json(args.json, 'quality', ' '.join(sys.argv), result)}", file=sys.stderr)
+    print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
     return 0
 
 
@@ -265,7 +266,7 @@ def bench_service(args: argparse.Namespace) -> int:
     levels = tuple(int(x) for x in args.levels.split(","))
     result = service.sweep(args.endpoint, levels, args.requests, args.max_tokens)
     print(service.format_table(result))
-    print(f"results: {write_json(args.json, 'service', ' '.join(sys.argv), result)}", file=sys.stderr)
+    print(f"results: {write_json(args.json, 'service', _command_line(), result)}", file=sys.stderr)
     return 0
 
 
@@ -275,3 +276,8 @@ def bench_report(args: argparse.Namespace) -> int:
     path = build_report([Path(p) for p in args.results], Path(args.out))
     print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _command_line() -> str:
+    """The command as a reader would type it: `maze ...`, not this machine's path to the script."""
+    return shlex.join(["maze", *sys.argv[1:]])
