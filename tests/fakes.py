@@ -257,6 +257,7 @@ class FakeVLLMAsyncLLM:
         self.tokenizer = load_tokenizer(f"{path}/tokenizer.json")
         eos = self.tokenizer.eos_id
         self.model_config = types.SimpleNamespace(model=path, tokenizer=path,
+                                                  max_model_len=self.args.get("max_model_len") or 1024,
                                                   hf_config=types.SimpleNamespace(eos_token_id=eos))
         self.state = ConstrainedBatch(ConstraintBackend(self.tokenizer), [eos])
         self.batch = FakeVLLMPersistentBatch(async_scheduling=bool(self.args.get("async_scheduling")))

@@ -20,7 +20,7 @@ xz -6 -T2 -c fa3.so > fa3.so.xz
 tar cf w312.tar w312
 cat vllm_slim.tar.xz fa3.so.xz w312.tar > all.bin
 rm -f "$root"/.stage/piece.*
-split -b 38M -d -a 1 all.bin "$root/.stage/piece."
+split -b 34M -d -a 1 all.bin "$root/.stage/piece."
 sha256sum all.bin > "$root/.stage/SHA256"
 echo "$(stat -c %s vllm_slim.tar.xz) $(stat -c %s fa3.so.xz) $(stat -c %s w312.tar)" > "$root/.stage/SIZES"
 ls -la "$root/.stage"

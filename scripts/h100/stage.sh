@@ -3,5 +3,5 @@
 set -euo pipefail
 mkdir -p /root/stage
 cp -v .stage/SHA256 .stage/SIZES /root/stage/
-for piece in .stage/piece.*; do [ -f "$piece" ] && cp -v "$piece" /root/stage/; done
+for piece in .stage/piece.* .stage/ckpt.*; do if [ -f "$piece" ]; then cp -v "$piece" /root/stage/; fi; done
 ls -la /root/stage

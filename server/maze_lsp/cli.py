@@ -83,6 +83,8 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--engine", default="local", choices=("local", "vllm"), help="local: the embedded model")
     serve.add_argument("--model", default=None, help="model folder (local: ONNX export; vllm: Hugging Face model)")
     serve.add_argument("--generate-model", default=None, help="vllm: a second (instruct) model for /v1/generate")
+    serve.add_argument("--max-model-len", type=int, default=None,
+                       help="vllm: context length (default: the model's own)")
     serve.add_argument("--threads", type=int, default=None, help="local: onnxruntime threads")
     serve.add_argument("--max-body-bytes", type=int, default=None)
     serve.add_argument("--max-tokens", type=int, default=None, help="largest max_tokens a request may ask for")

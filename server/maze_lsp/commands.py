@@ -142,7 +142,7 @@ def serve(args: argparse.Namespace) -> int:
         if not args.model:
             print("maze serve: --engine vllm needs --model (a Hugging Face model folder or id)", file=sys.stderr)
             return 1
-        engine = VLLMEngine(args.model, generate_model_path=args.generate_model)
+        engine = VLLMEngine(args.model, generate_model_path=args.generate_model, max_model_len=args.max_model_len)
     else:
         from maze_inference.engines.embedded import EmbeddedEngine
 

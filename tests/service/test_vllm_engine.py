@@ -33,6 +33,7 @@ from maze_inference.engines.vllm import (
     context_to_wire,
     cursor_args,
     fim_prompt,
+    fitted_window,
     grammar_args,
     valid_text,
 )
@@ -285,6 +286,16 @@ def test_fim_prompt_keeps_its_left_edge_while_typing(tokenizer: ModelTokenizer) 
     assert len(before) <= 512 + 64 + 3
     shared = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
     assert shared > len(before) // 2  # the prefix cache can reuse everything up to the cursor
+
+
+def test_prompt_fits_a_short_context_model(tokenizer: ModelTokenizer) -> None:
+    """A 1,024-token model with the default 2,048 + 512 window: the prompt shrinks, it is not refused."""
+    body = "".join(f"def f{i}(x):\n    return x * {i}\n\n" for i in range(400))
+    window = fitted_window(PromptWindow(), 1024 - 16)
+    prompt = fim_prompt(tokenizer, FimFormat(), context("python", body + "y = f1(", ")\n" + body), window)
+    assert len(prompt) <= 1024 - 16
+    assert window.prefix_tokens > 4 * window.suffix_tokens - 8  # the proportions are kept
+    assert fitted_window(PromptWindow(), 100_000) == PromptWindow()
 
 
 def test_context_survives_the_wire() -> None:

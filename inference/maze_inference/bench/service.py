@@ -1,7 +1,8 @@
 """`maze bench service`: `/v1/complete` under a concurrency sweep, over loopback.
 
-Requests go through the real client at concurrency 1, 2, 4, ... 32 (bounded counts); each level
-reports p50/p95/max latency, errors, requests/s and decode tokens/s. The requests cycle through cursor
+Requests go through the real client at concurrency 1, 2, 4, ... 32 (bounded counts), constrained and
+unconstrained in the same run; each level reports p50/p95/max latency, errors, requests/s, generated
+tokens/s over the whole level, and the median per-request decode rate. The requests cycle through cursor
 contexts in five languages, each made unique by a counter so no cache answers them. Without
 `--endpoint`, a `maze serve` on a free 127.0.0.1 port is started for the run and stopped after it.
 """
@@ -33,28 +34,32 @@ CONTEXTS = (
 )
 
 
-async def run(url: str, requests: int, concurrency: int, max_tokens: int, token: str | None) -> dict:
+async def run(url: str, requests: int, concurrency: int, max_tokens: int, token: str | None,
+              constrained: bool = True) -> dict:
     client = MazeClient(url, token=token, read_timeout_s=300.0, retries=0)
     latencies: list[float] = []
     server_ms: list[float] = []
     rates: list[float] = []
     errors: list[str] = []
+    generated = 0
     counter = iter(range(requests))
 
     async def worker() -> None:
+        nonlocal generated
         for i in counter:
             language, prefix, suffix = CONTEXTS[i % len(CONTEXTS)]
             unique = f"{'#' if language == 'python' else '//'} request {i}\n"
             started = time.perf_counter()
             try:
                 data = await client.complete({"prefix": unique + prefix, "suffix": suffix, "language": language,
-                                              "max_tokens": max_tokens})
+                                              "max_tokens": max_tokens, "constrained": constrained})
             except MazeError as exc:
                 errors.append(type(exc).__name__)
                 continue
             latencies.append(time.perf_counter() - started)
             timings = data["timings"]
             server_ms.append(timings["total_ms"])
+            generated += data["completion_tokens"]
             if data["completion_tokens"] and timings["decode_ms"] > 0:
                 rates.append(data["completion_tokens"] / (timings["decode_ms"] / 1e3))
 
@@ -63,14 +68,17 @@ async def run(url: str, requests: int, concurrency: int, max_tokens: int, token:
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     wall = time.perf_counter() - started
     await client.aclose()
+    decoder = "constrained" if constrained else "unconstrained"
     if not latencies:
-        return {"requests": requests, "concurrency": concurrency, "max_tokens": max_tokens, "errors": len(errors),
-                "p50_ms": None, "p95_ms": None, "max_ms": None, "throughput_rps": 0.0,
-                "server_total_p50_ms": None, "decode_tokens_per_s_p50": None}
+        return {"decoder": decoder, "requests": requests, "concurrency": concurrency, "max_tokens": max_tokens,
+                "errors": len(errors), "p50_ms": None, "p95_ms": None, "max_ms": None, "throughput_rps": 0.0,
+                "tokens_per_s": 0.0, "server_total_p50_ms": None, "decode_tokens_per_s_p50": None}
     return {
-        "requests": requests, "concurrency": concurrency, "max_tokens": max_tokens, "errors": len(errors),
+        "decoder": decoder, "requests": requests, "concurrency": concurrency, "max_tokens": max_tokens,
+        "errors": len(errors),
         "p50_ms": round(statistics.median(latencies) * 1e3, 1), "p95_ms": round(percentile(latencies, 95) * 1e3, 1),
         "max_ms": round(max(latencies) * 1e3, 1), "throughput_rps": round(requests / wall, 2),
+        "tokens_per_s": round(generated / wall, 1),
         "server_total_p50_ms": round(statistics.median(server_ms), 1),
         "decode_tokens_per_s_p50": round(statistics.median(rates), 1) if rates else None,
     }
@@ -101,19 +109,24 @@ def local_service() -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-def sweep(url: str | None, levels: tuple[int, ...], requests_per_level: int, max_tokens: int) -> dict:
+def sweep(url: str | None, levels: tuple[int, ...], requests_per_level: int, max_tokens: int,
+          decoders: tuple[bool, ...] = (True, False)) -> dict:
+    """Every level once per decoder (constrained first), against one service."""
     token = os.environ.get("MAZE_API_KEY") or None
     with contextlib.ExitStack() as stack:
         target = url or stack.enter_context(local_service())
-        results = [asyncio.run(run(target, max(requests_per_level, level * 2), level, max_tokens, token))
-                   for level in levels]
+        results = [asyncio.run(run(target, max(requests_per_level, level * 2), level, max_tokens, token, constrained))
+                   for constrained in decoders for level in levels]
     return {"endpoint": url or "local maze serve (embedded engine)", "levels": results}
 
 
 def format_table(result: dict) -> str:
-    lines = [f"endpoint: {result['endpoint']}", "| concurrency | requests | errors | p50 ms | p95 ms | req/s | decode tok/s p50 |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [f"endpoint: {result['endpoint']}",
+             "| decoder | concurrency | requests | errors | p50 ms | p95 ms | req/s | tok/s (all requests) "
+             "| decode tok/s per request p50 |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in result["levels"]:
-        lines.append(f"| {r['concurrency']} | {r['requests']} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | "
-                     f"{r['throughput_rps']} | {r['decode_tokens_per_s_p50']} |")
+        lines.append(f"| {r.get('decoder', 'constrained')} | {r['concurrency']} | {r['requests']} | {r['errors']} | "
+                     f"{r['p50_ms']} | {r['p95_ms']} | {r['throughput_rps']} | {r.get('tokens_per_s', '-')} | "
+                     f"{r['decode_tokens_per_s_p50']} |")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import time
@@ -75,6 +76,16 @@ def fim_prompt(tok: ModelTokenizer, fim: FimFormat, context: CursorContext, wind
     return [p, *prefix_ids, s, *suffix_ids, m]
 
 
+def fitted_window(window: PromptWindow, room: int) -> PromptWindow:
+    """`window`, shrunk in proportion where prefix + suffix (+ 3 FIM tokens) would not fit in `room` tokens."""
+    wanted = window.prefix_tokens + window.suffix_tokens + 3
+    if wanted <= room:
+        return window
+    scale = max(room - 3, 2) / (wanted - 3)
+    return dataclasses.replace(window, prefix_tokens=max(1, int(window.prefix_tokens * scale)),
+                               suffix_tokens=max(1, int(window.suffix_tokens * scale)))
+
+
 def valid_text(constraint: CursorConstraint, token_ids: Sequence[int], text: str, *, ended_by_eos: bool) -> str:
     """The output, cut back to the last point where the constraint may end (`decoding._final_text`).
 
@@ -125,7 +136,7 @@ class VLLMEngine:
         model_path: str,
         *,
         generate_model_path: str | None = None,
-        max_model_len: int = 8192,
+        max_model_len: int | None = 8192,
         gpu_memory_utilization: float | None = None,
         generate_gpu_memory_utilization: float | None = None,
         generate_quantization: str | None = None,
@@ -188,7 +199,7 @@ class VLLMEngine:
             async_scheduling = False
         args: dict[str, Any] = {
             "model": path,
-            "max_model_len": self.max_model_len,
+            **({"max_model_len": self.max_model_len} if self.max_model_len else {}),  # None: the model's own
             "gpu_memory_utilization": memory,
             "enable_prefix_caching": True,
             "logits_processors": [PROCESSOR_FQCN],
@@ -207,7 +218,8 @@ class VLLMEngine:
 
             chat_tokenizer = AutoTokenizer.from_pretrained(path)
         log.info("vllm: %s ready in %.1f s", path, time.perf_counter() - started)
-        return _Model(path, llm, tokenizer, backend, GrammarTemplates(backend), self.max_model_len, chat_tokenizer)
+        return _Model(path, llm, tokenizer, backend, GrammarTemplates(backend),
+                      int(llm.model_config.max_model_len), chat_tokenizer)
 
     # ---- Engine protocol ---------------------------------------------------------------------------
 
@@ -222,7 +234,8 @@ class VLLMEngine:
         if request.constrained:
             constraint = await asyncio.to_thread(model.backend.at_cursor, context)
         level = constraint.level.value if constraint is not None else ConstraintLevel.NONE.value
-        prompt = fim_prompt(model.tokenizer, self.fim, context, self.window)
+        prompt = fim_prompt(model.tokenizer, self.fim, context,
+                            fitted_window(self.window, model.max_model_len - request.max_tokens))
         stop = [*request.stop, *(["\n"] if context.mode is Mode.LINE else [])]
         params = SamplingParams(
             max_tokens=request.max_tokens, temperature=request.temperature,
