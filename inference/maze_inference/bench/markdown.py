@@ -33,8 +33,10 @@ def _latest(folders: list[Path]) -> dict[str, dict]:
                     if kind not in quality_by_kind or path.stat().st_mtime > quality_by_kind[kind][0]:
                         quality_by_kind[kind] = (path.stat().st_mtime, {**data, "kind_table": table})
                 continue
-            if name in _NAMES and (name not in found or path.stat().st_mtime > found[name][0]):
-                found[name] = (path.stat().st_mtime, data)
+            if name in _NAMES:
+                key = f"{name}@gpu" if data.get("machine", {}).get("gpu") else name
+                if key not in found or path.stat().st_mtime > found[key][0]:
+                    found[key] = (path.stat().st_mtime, data)
     results = {name: data for name, (_, data) in found.items()}
     if quality_by_kind:
         runs = [data for _, data in quality_by_kind.values()]
@@ -45,10 +47,21 @@ def _latest(folders: list[Path]) -> dict[str, dict]:
     return results
 
 
+_NOTES = {
+    "service": "The embedded engine runs one generation at a time on the CPU, so requests queue: latency grows with "
+               "concurrency while requests/s stays flat; nothing fails.",
+    "service@gpu": "Server and client on the lent H100 (`scripts/h100/serve_bench.sh`): `maze serve --engine vllm "
+                   "--model /root/ckpt` serving maze's own 20 M-parameter checkpoint (fp16, 1,024-token context), "
+                   "async scheduling off (see the GPU section). Masks for constrained rows are computed on the CPU "
+                   "for every step, so the constrained rows lose batching efficiency as concurrency grows.",
+}
+
+
 def _machine(data: dict) -> str:
     m = data["machine"]
     versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
-    return f"{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}; {versions}"
+    gpu = f"{m['gpu']}, " if m.get("gpu") else ""
+    return f"{gpu}{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}; {versions}"
 
 
 def _plots(results: dict[str, dict], img: Path) -> list[str]:
@@ -106,6 +119,8 @@ def build_report(folders: list[Path], out: Path) -> Path:
         ("latency", "Latency", latency.format_table),
         ("constraint", "Cost of the grammar constraint", constraint.format_table),
         ("service", "Service under concurrency (loopback)", service.format_table),
+        ("service@gpu", "Service under concurrency on the GPU machine (`maze serve --engine vllm`)",
+         service.format_table),
     )
     for name, title, fmt in sections:
         if name not in results:
@@ -113,6 +128,8 @@ def build_report(folders: list[Path], out: Path) -> Path:
         data = results[name]
         parts += [f"## {title}", "", f"Command: `{data['command']}`  ", f"Machine: {_machine(data)}", "",
                   fmt(data["result"]), ""]
+        if name in _NOTES:
+            parts += [_NOTES[name], ""]
         if name == "quality" and "bench-quality.png" in plots:
             parts += ["![quality per decoder](img/bench-quality.png)", ""]
         if name == "latency" and "bench-latency-cdf.png" in plots:

@@ -7,6 +7,8 @@ import json
 import math
 import os
 import platform
+import shutil
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def machine() -> dict[str, Any]:
     versions = {}
-    for name in ("maze-lsp", "onnxruntime", "llguidance", "tree-sitter", "tokenizers", "numpy"):
+    for name in ("maze-lsp", "onnxruntime", "llguidance", "tree-sitter", "tokenizers", "numpy", "vllm"):
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -34,8 +36,23 @@ def machine() -> dict[str, Any]:
                    if line.startswith("model name"))
     except (OSError, StopIteration):
         cpu = platform.processor()
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
-            "cores": os.cpu_count(), "versions": versions, "date": time.strftime("%Y-%m-%d %H:%M")}
+    described = {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
+                 "cores": os.cpu_count(), "versions": versions, "date": time.strftime("%Y-%m-%d %H:%M")}
+    gpu = _gpu_name()
+    return {**described, "gpu": gpu} if gpu else described
+
+
+def _gpu_name() -> str | None:
+    """The first NVIDIA GPU's name, so results from the GPU machine are labelled as such."""
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return None
+    try:
+        done = subprocess.run([smi, "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.splitlines()[0].strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
 def write_json(path: str | Path, name: str, command: str, result: dict[str, Any]) -> Path:
