@@ -113,6 +113,7 @@ class _Run:
         self.ids: list[int] = []
         self.data = bytearray()
         self.valid_cut = 0  # byte length of the longest output prefix known to join the suffix
+        self.join_points: list[int] = []  # every such byte length, in order: where a cut may fall
         self.mask = np.zeros((tok.vocab_size + 31) // 32, dtype=np.int32)
         self.heal = settings.heal  # what the output must still reproduce before its own text begins
         self.first_content: tuple[int, int] | None = None  # (step, token) of the first token adding text
@@ -171,6 +172,7 @@ class _Run:
         self.data += added
         if self.constraint is None or self.constraint.joins_suffix():
             self.valid_cut = len(self.data)
+            self.join_points.append(self.valid_cut)
 
 
 def _newline_part(run: _Run, token: int) -> str | None:
@@ -194,6 +196,30 @@ def _dedent_cut(text: str, block_indent: int) -> int | None:
                 and len(line) - len(content) < block_indent):
             return newline
         start = newline + 1
+
+
+REPEATS_TO_CUT = 3
+
+
+def _repeat_cut(text: str) -> int | None:
+    """Block mode: the end of the first of `REPEATS_TO_CUT` identical non-blank lines in a row, if any.
+
+    A small model that starts repeating a line repeats it until the token limit; the first copy may
+    be right, the rest never are.
+    """
+    lines = text.split("\n")[:-1]  # complete lines only
+    offset = 0
+    run_start, run_length, previous = 0, 0, None
+    for line in lines:
+        key = line.strip()
+        if key and key == previous:
+            run_length += 1
+        else:
+            run_start, run_length, previous = offset + len(line), 1, key
+        if key and run_length >= REPEATS_TO_CUT:
+            return run_start
+        offset += len(line) + 1
+    return None
 
 
 class DeadEnd(Exception):
@@ -319,9 +345,19 @@ def _generate(model: LogitsModel, run: _Run, logits: NDArray[np.float32], settin
 def _should_cut(run: _Run) -> bool:
     """Block mode dedent or a stop string: end now (the text is trimmed in `_final_text`)."""
     text = run.text
-    if run.settings.mode is Mode.BLOCK and _dedent_cut(text, run.settings.block_indent) is not None:
+    if run.settings.mode is Mode.BLOCK and (_dedent_cut(text, run.settings.block_indent) is not None
+                                            or (text.endswith("\n") and _loop_cut(run) is not None)):
         return True
     return any(s and s in text for s in run.settings.stop)
+
+
+def _loop_cut(run: _Run) -> int | None:
+    """`_repeat_cut`, where the text may validly end at or before it (else repeating is still the best on offer)."""
+    cut = _repeat_cut(run.text)
+    if cut is None or run.constraint is None:
+        return cut
+    limit = len(run.text[:cut].encode("utf-8"))
+    return cut if any(0 < point <= limit for point in run.join_points) else None
 
 
 def _final_text(run: _Run, finish: FinishReason, ending: str | None) -> str:
@@ -330,12 +366,15 @@ def _final_text(run: _Run, finish: FinishReason, ending: str | None) -> str:
         return text + ending
     cut = len(text)
     if run.settings.mode is Mode.BLOCK:
-        dedent = _dedent_cut(text, run.settings.block_indent)
-        cut = min(cut, dedent) if dedent is not None else cut
+        for found in (_dedent_cut(text, run.settings.block_indent), _loop_cut(run)):
+            cut = min(cut, found) if found is not None else cut
     for stop in run.settings.stop:
         index = text.find(stop) if stop else -1
         cut = min(cut, index) if index >= 0 else cut
     if cut == len(text) and finish is FinishReason.STOP:
         return text
-    valid = run.data[: run.valid_cut].decode("utf-8", "ignore")
-    return text[:cut] if run.constraint is None else valid[:cut]
+    if run.constraint is None:
+        return text[:cut]
+    limit = len(text[:cut].encode("utf-8"))
+    best = max((point for point in run.join_points if point <= limit), default=0)
+    return run.data[:best].decode("utf-8", "ignore")
