@@ -352,12 +352,16 @@ def _should_cut(run: _Run) -> bool:
 
 
 def _loop_cut(run: _Run) -> int | None:
-    """`_repeat_cut`, where the text may validly end at or before it (else repeating is still the best on offer)."""
+    """Where to end a repeating text: the last point at or before `_repeat_cut` where it may end.
+
+    None while there is no such point (repeating is then still the best on offer).
+    """
     cut = _repeat_cut(run.text)
     if cut is None or run.constraint is None:
         return cut
     limit = len(run.text[:cut].encode("utf-8"))
-    return cut if any(0 < point <= limit for point in run.join_points) else None
+    best = max((point for point in run.join_points if 0 < point <= limit), default=None)
+    return None if best is None else len(run.data[:best].decode("utf-8", "ignore"))
 
 
 def _final_text(run: _Run, finish: FinishReason, ending: str | None) -> str:
@@ -373,8 +377,5 @@ def _final_text(run: _Run, finish: FinishReason, ending: str | None) -> str:
         cut = min(cut, index) if index >= 0 else cut
     if cut == len(text) and finish is FinishReason.STOP:
         return text
-    if run.constraint is None:
-        return text[:cut]
-    limit = len(text[:cut].encode("utf-8"))
-    best = max((point for point in run.join_points if point <= limit), default=0)
-    return run.data[:best].decode("utf-8", "ignore")
+    valid = run.data[: run.valid_cut].decode("utf-8", "ignore")
+    return text[:cut] if run.constraint is None else valid[:cut]

@@ -14,7 +14,7 @@ import random
 import time
 from pathlib import Path
 
-from maze_inference.bench.report import percentile
+from maze_inference.bench.report import percentile, progress
 from maze_inference.bench.stdio import StdioClient
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.constraint.grammars import grammars_dir
@@ -43,6 +43,7 @@ def synthetic_file(language: Language, lines: int) -> str:
 def measure_overhead(backend: ConstraintBackend, lines: int, positions: int, seed: int = 0) -> dict:
     rng = random.Random(seed)
     report: dict = {}
+    bar = progress(len(LANGUAGES) * positions, f"overhead {lines // 1000}k lines", "req")
     for language in LANGUAGES:
         text = synthetic_file(language, lines)
         doc = Document(language, text)
@@ -51,6 +52,7 @@ def measure_overhead(backend: ConstraintBackend, lines: int, positions: int, see
         line_ends = [i for i, ch in enumerate(text) if ch == "\n"]
         edit_ms, context_ms, constraint_ms, validate_ms, total_ms = [], [], [], [], []
         for _ in range(positions):
+            bar.update()
             offset = rng.choice(line_ends)
             pos = doc.position_at(offset)
             t0 = time.perf_counter()
@@ -105,8 +107,10 @@ def measure_keystrokes(rounds: int = 3) -> dict:
     samples: dict[str, list[float]] = {}
     first: dict[str, list[float]] = {}
     version = 0
+    bar = progress(rounds * len(_scenarios()), "keystrokes", "scenario")
     for round_ in range(rounds):
         for index, (language, mode, before, typed, after) in enumerate(_scenarios()):
+            bar.update()
             for constrained in ((True, False) if round_ % 2 == 0 else (False, True)):  # neither gets the warmer cache
                 key = f"{mode}-{'constrained' if constrained else 'unconstrained'}"
                 client.notify("workspace/didChangeConfiguration", {"settings": {"maze": {
@@ -157,7 +161,9 @@ def measure_cold_completions(samples: int, seed: int = 0) -> dict:
     docs = {lang.id: Document(lang, synthetic_file(lang, 10_000)) for lang in LANGUAGES}
     out: dict = {}
     rows: dict[str, list[tuple[float, int, int]]] = {"constrained": [], "unconstrained": []}
+    bar = progress(samples, "cold completions", "pair")
     for _ in range(samples):
+        bar.update()
         lang = rng.choice(LANGUAGES)
         doc = docs[lang.id]
         line_ends = [i for i, ch in enumerate(doc.text[: len(doc.text) - 100]) if ch == "\n" and i > 3000]

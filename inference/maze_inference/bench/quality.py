@@ -30,6 +30,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from maze_inference.bench.report import progress as report_progress
 from maze_inference.bench.sandbox import run_python
 from maze_inference.completion import CompletionSettings, complete_at, context_at
 from maze_inference.document import Document
@@ -79,7 +80,10 @@ class Task:
 def find_data(explicit: str | None) -> Path:
     candidates = [Path(explicit)] if explicit else []
     repo = Path(__file__).resolve().parents[3]
-    candidates += [repo.parent / "shared/benchmarks/humaneval-infilling", Path("/work/shared/benchmarks/humaneval-infilling")]
+    # Beside the checkout (`../shared`), seen from the source tree or from the working directory (an
+    # installed wheel lives elsewhere), then this workplace's fixed location.
+    candidates += [base.parent / "shared/benchmarks/humaneval-infilling" for base in (repo, Path.cwd())]
+    candidates.append(Path("/work/shared/benchmarks/humaneval-infilling"))
     for path in candidates:
         if (path / FILES["single"]).is_file():
             return path
@@ -156,7 +160,7 @@ def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tok
     rows: list[dict] = []
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
     pending = []
-    bar = _bar(len(tasks) * len(DECODERS), progress)
+    bar = report_progress(len(tasks) * len(DECODERS), "quality", "gen", progress)
     started = time.perf_counter()
     for task in tasks:
         for decoder in DECODERS:
@@ -196,18 +200,6 @@ def summarise(rows: list[dict]) -> dict:
             }
     return summary
 
-
-def _bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
-    try:
-        from tqdm import tqdm
-    except ImportError:  # the bench extra is optional for library users
-        enabled = False
-    if not enabled:
-        class _Silent:
-            def update(self, _n: int) -> None: ...
-            def close(self) -> None: ...
-        return _Silent()
-    return tqdm(total=total, desc="quality", unit="gen", file=__import__("sys").stderr)
 
 
 def format_table(result: dict) -> str:

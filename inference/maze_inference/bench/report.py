@@ -9,6 +9,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,21 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(q / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+class _Silent:
+    def update(self, _n: int = 1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def progress(total: int, desc: str, unit: str = "it", enabled: bool = True) -> Any:
+    """A tqdm bar on stderr (the bench extra installs tqdm); a silent stand-in without it or when disabled."""
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the bench extra is optional for library users
+        enabled = False
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False) if enabled else _Silent()
 
 
 def machine() -> dict[str, Any]:
