@@ -107,10 +107,38 @@ def _plots(results: dict[str, dict], img: Path) -> list[str]:
     return made
 
 
+def _training_plot(metrics: Path, img: Path) -> None:
+    """The training run's loss curves (train every 10 steps, validation per language) for the model card."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = json.loads(metrics.read_text())
+    fig, ax = plt.subplots(figsize=(7, 4))
+    curve = data["loss_curve"]
+    ax.plot([p["tokens"] / 1e6 for p in curve], [p["loss"] for p in curve], label="train", color="black", lw=1)
+    for language in sorted(data["val_curve"][0]["plain"]):
+        ax.plot([p["tokens"] / 1e6 for p in data["val_curve"]], [p["plain"][language] for p in data["val_curve"]],
+                marker="o", ms=3, label=f"val {language}")
+    ax.set_xlabel("tokens seen (M)")
+    ax.set_ylabel("loss (nats/token)")
+    ax.set_ylim(0, 6)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    img.mkdir(parents=True, exist_ok=True)
+    fig.savefig(img / "train-loss.png", dpi=110)
+    plt.close(fig)
+
+
 def build_report(folders: list[Path], out: Path) -> Path:
     results = _latest(folders)
     img = out.parent / "img"
     plots = _plots(results, img)
+    metrics = out.parent / "results" / "train_metrics.json"
+    if metrics.is_file():
+        _training_plot(metrics, img)
     parts = ["# Benchmarks", "",
              "Every number here comes from `maze bench ...` (the command is given per table), measured against a "
              "baseline in the same run. Regenerate this page with `maze bench report`.", ""]
