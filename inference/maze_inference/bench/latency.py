@@ -161,23 +161,27 @@ def measure_cold_completions(samples: int, seed: int = 0) -> dict:
     docs = {lang.id: Document(lang, synthetic_file(lang, 10_000)) for lang in LANGUAGES}
     out: dict = {}
     rows: dict[str, list[tuple[float, int, int]]] = {"constrained": [], "unconstrained": []}
+    # Per document, as the server does once per document: the indent unit and the candidate lines.
+    units = {lang.id: detect_indent_unit(docs[lang.id].text, lang.indent) for lang in LANGUAGES}
+    line_ends = {lang.id: [i for i, ch in enumerate(docs[lang.id].text[:-100]) if ch == "\n" and i > 3000]
+                 for lang in LANGUAGES}
     bar = progress(samples, "cold completions", "pair")
     for _ in range(samples):
         bar.update()
         lang = rng.choice(LANGUAGES)
         doc = docs[lang.id]
-        line_ends = [i for i, ch in enumerate(doc.text[: len(doc.text) - 100]) if ch == "\n" and i > 3000]
-        offset = _mid_line(doc.text, line_ends, rng)
+        offset = _mid_line(doc.text, line_ends[lang.id], rng)
         for constrained in (True, False):
             settings = CompletionSettings(max_tokens=16, mode="line", constrained=constrained, timeout_s=None)
             t0 = time.perf_counter()
             completion = asyncio.run(complete_at(engine, lang, doc.text, doc.source, doc.tree, offset, settings,
-                                                 indent_unit=detect_indent_unit(doc.text, lang.indent)))
+                                                 indent_unit=units[lang.id]))
             result = completion.result
             assert result is not None
             rows["constrained" if constrained else "unconstrained"].append(
                 ((time.perf_counter() - t0) * 1e3, result.prompt_tokens, result.completion_tokens))
-            asyncio.run(complete_at(engine, lang, doc.text, doc.source, doc.tree, line_ends[0], settings))  # evict the cache
+            asyncio.run(complete_at(engine, lang, doc.text, doc.source, doc.tree, line_ends[lang.id][0], settings,
+                                    indent_unit=units[lang.id]))  # evict the cache
     for key, values in rows.items():
         ms = [v[0] for v in values]
         out[key] = {"n": len(ms), "p50": percentile(ms, 50), "p95": percentile(ms, 95),

@@ -201,7 +201,6 @@ def summarise(rows: list[dict]) -> dict:
     return summary
 
 
-
 def format_table(result: dict) -> str:
     lines = ["| gap | decoder | n | parse rate | exact match | pass@1 | empty | s/task |", "|---|---|---|---|---|---|---|---|"]
     for kind, decoders in result["summary"].items():

@@ -126,7 +126,7 @@ def format_table(result: dict) -> str:
              "| decode tok/s per request p50 |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in result["levels"]:
-        lines.append(f"| {r.get('decoder', 'constrained')} | {r['concurrency']} | {r['requests']} | {r['errors']} | "
-                     f"{r['p50_ms']} | {r['p95_ms']} | {r['throughput_rps']} | {r.get('tokens_per_s', '-')} | "
+        lines.append(f"| {r['decoder']} | {r['concurrency']} | {r['requests']} | {r['errors']} | "
+                     f"{r['p50_ms']} | {r['p95_ms']} | {r['throughput_rps']} | {r['tokens_per_s']} | "
                      f"{r['decode_tokens_per_s_p50']} |")
     return "\n".join(lines)
