@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Any
 
-from maze_inference.bench.stdio import StdioClient
+from maze_workshop.bench.stdio import StdioClient
 
 PIECES = ["x", "def f(a):\n", "    return a\n", "\t", "\r\n", "😀", "名前", "(", ")", "{", "}", "'", '"', "#", " ", "\n"]
 LANGUAGES = [("python", "py"), ("typescript", "ts"), ("rust", "rs"), ("go", "go"), ("zig", "zig"), ("javascript", "js"),

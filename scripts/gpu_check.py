@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from maze_inference.bench.constraint import Position, sample_positions
-from maze_inference.bench.report import percentile
-from maze_inference.completion import CompletionSettings, complete_at
+from maze_workshop.bench.constraint import Position, sample_positions
+from maze_workshop.bench.report import percentile
+from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.engines.base import Engine
 
 log = logging.getLogger("gpu_check")

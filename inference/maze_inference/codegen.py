@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import llguidance
 import tree_sitter
 
-from maze_inference.completion import CompletionSettings, complete_at
+from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.context import detect_indent_unit
 from maze_inference.engines.base import Engine, GenerateRequest
 from maze_inference.errors import CompletionRejected, GrammarError
 from maze_inference.ir import FunctionIR, ir_schema, render_signature
 from maze_inference.languages import Language
-from maze_inference.validate import count_errors
+from maze_inference.final_check import count_errors
 
 _FUNCTION_TYPES = frozenset({
     "function_definition", "function_declaration", "method_definition", "function_expression", "arrow_function",

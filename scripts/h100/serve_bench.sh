@@ -11,7 +11,7 @@ fi
 [ -d /root/ckpt ] || cat /root/stage/ckpt.* | tar xf - -C /root
 export PYTHONPATH=$PWD/server:$PWD/inference:/root/vsite PYTHONUNBUFFERED=1
 export VLLM_USE_FLASHINFER_SAMPLER=0  # the slim vLLM has no FlashInfer; its own top-k/top-p sampler runs
-python3 -m maze_lsp serve --engine vllm --model /root/ckpt --port 8400 > "$out/serve-h100.log" 2>&1 &
+python3 -m maze_inference.service --engine vllm --model /root/ckpt --port 8400 > "$out/serve-h100.log" 2>&1 &
 server=$!
 for _ in $(seq 300); do
     if python3 -c "import httpx,sys; sys.exit(0 if httpx.get('http://127.0.0.1:8400/health').json().get('warm') else 1)" \
@@ -21,6 +21,6 @@ for _ in $(seq 300); do
     fi
     sleep 1
 done
-python3 -m maze_lsp bench service --endpoint http://127.0.0.1:8400 --levels 1,2,4,8,16,32 --requests 64 \
+python3 -m maze_workshop bench service --endpoint http://127.0.0.1:8400 --levels 1,2,4,8,16,32 --requests 64 \
     --max-tokens 16 --json "$out/bench-service-h100.json"
 kill "$server"

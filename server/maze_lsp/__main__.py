@@ -1,5 +1,5 @@
 import sys
 
-from maze_lsp.cli import main
+from maze_lsp.main import main
 
 sys.exit(main())

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
-from maze_inference.completion import CompletionSettings
+from maze_inference.pipeline import CompletionSettings
 from maze_inference.engines import EngineSettings
 
 SECTION = "maze"

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from maze_inference.completion import Completion
+from maze_inference.pipeline import Completion
 from maze_inference.context import detect_indent_unit
 from maze_inference.document import Document
 from maze_inference.errors import UnsupportedLanguage

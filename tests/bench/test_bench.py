@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from maze_inference.bench import latency, quality
+from maze_workshop.bench import latency, quality
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.engines.embedded import EmbeddedEngine
 from maze_inference.languages import LANGUAGES
@@ -20,7 +20,7 @@ from maze_inference.tokenization import load_tokenizer
 
 
 def _maze(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "maze_lsp", *args], capture_output=True, text=True, timeout=timeout,
+    return subprocess.run([sys.executable, "-m", "maze_workshop", *args], capture_output=True, text=True, timeout=timeout,
                           check=False)
 
 

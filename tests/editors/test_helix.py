@@ -33,7 +33,7 @@ from tests.editors.conftest import ROOT
 
 LANGUAGES_TOML = ROOT / "editors" / "helix" / "languages.toml"
 CAPABILITIES = DATA / "clients" / "helix.json"
-SERVER = [sys.executable, "-m", "maze_lsp", "lsp"]
+SERVER = [sys.executable, "-m", "maze_lsp"]
 # Helix's own servers per language (25.07); maze is added to each list.
 USUAL_SERVERS = {
     "python": ["ty", "ruff", "jedi", "pylsp"],

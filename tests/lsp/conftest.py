@@ -11,7 +11,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-SERVER = [sys.executable, "-m", "maze_lsp", "lsp"]
+SERVER = [sys.executable, "-m", "maze_lsp"]
 TEST_OPTIONS = {"debounceMs": 0, "timeoutMs": 10000, "maxTokens": 24}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from maze_inference.bench.stdio import StdioClient
+from maze_workshop.bench.stdio import StdioClient
 
 from tests.conftest import SAMPLES
 

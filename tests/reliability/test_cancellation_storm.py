@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from maze_inference.bench.stdio import StdioClient
+from maze_workshop.bench.stdio import StdioClient
 
 REQUEST_CANCELLED = -32800
 BURST = 1000

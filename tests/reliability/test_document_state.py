@@ -97,7 +97,7 @@ def test_server_document_tracks_random_edits_over_stdio() -> None:
     is the reference's, character for character (a shifted position lands elsewhere)."""
     import random
 
-    from maze_inference.bench.stdio import StdioClient
+    from maze_workshop.bench.stdio import StdioClient
 
     rng = random.Random(7)
     pieces = ["a", " ", "\t", "\n", "\r\n", "😀", "名", "é", "x1", "# c\n"]  # no brackets: an open one would swallow the probe

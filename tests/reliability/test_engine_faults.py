@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from maze_inference.bench.stdio import StdioClient
+from maze_workshop.bench.stdio import StdioClient
 from maze_inference.engines.embedded import default_model_dir
 
 TIMEOUT_MS = 1500
@@ -111,7 +111,7 @@ class FaultProxy:
 @pytest.fixture(scope="module")
 def service() -> Iterator[int]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "maze_lsp", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "maze_inference.service", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

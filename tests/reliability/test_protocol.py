@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from maze_inference.bench.stdio import StdioClient
+from maze_workshop.bench.stdio import StdioClient
 
 INVALID_PARAMS, METHOD_NOT_FOUND = -32602, -32601
 URI = "file:///tmp/reliability.py"

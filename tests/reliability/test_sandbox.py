@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 
-from maze_inference.bench.sandbox import network_namespace_available, run_python
+from maze_workshop.bench.sandbox import network_namespace_available, run_python
 
 
 def test_passing_and_failing_programs() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maze_inference.bench import service
+from maze_workshop.bench import service
 
 
 def test_concurrent_load_loses_nothing() -> None:

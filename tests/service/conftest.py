@@ -1,6 +1,6 @@
 """The service under test: a real `maze serve` process on loopback, or a deployed endpoint.
 
-`live` starts `python -m maze_lsp serve` on 127.0.0.1 with a free port once per session (the
+`live` starts `python -m maze_inference.service` on 127.0.0.1 with a free port once per session (the
 embedded model: `MAZE_TEST_MODEL` or the shipped one) and waits until `/health` says warm. With
 `MAZE_ENDPOINT` set (and `MAZE_API_KEY` if it needs one), the same tests run against that
 deployment instead. In-process tests build the app with `create_app` and talk to it through
@@ -56,7 +56,7 @@ class Live:
 
 
 def start_serve(port: int, log_path: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "maze_lsp", "--log-level", "INFO", "serve", "--host", "127.0.0.1",
+    command = [sys.executable, "-m", "maze_inference.service", "--log-level", "INFO", "--host", "127.0.0.1",
                "--port", str(port), "--model", str(model_dir()), *extra]
     with log_path.open("wb") as log:
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from maze_inference.engines.embedded import EmbeddedEngine
 from maze_inference.errors import EngineTimeout, EngineUnavailable, GrammarError
-from maze_inference.service.grammars import GrammarChecker
+from maze_inference.service.request_grammars import GrammarChecker
 
 from tests.service.conftest import asgi_client
 from tests.service.seed import lark

@@ -25,7 +25,7 @@ URI = "file:///tmp/maze-fallback/example.py"
 TEXT = "def add(a, b):\n    return \n\n\ndef sub(a, b):\n    return \n"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "maze_lsp", "lsp"]))
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "maze_lsp"]))
 async def lsp(lsp_client: LanguageClient):
     yield lsp_client
     await lsp_client.shutdown_session()

@@ -9,7 +9,7 @@ import llguidance
 import pytest
 from fastapi import FastAPI
 from maze_inference.client import MazeClient
-from maze_inference.completion import CompletionSettings, complete_at
+from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.document import Document
 from maze_inference.engines import EngineSettings, create_engine
 from maze_inference.engines.base import CompletionRequest, Engine, GenerateRequest

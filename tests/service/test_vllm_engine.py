@@ -380,7 +380,7 @@ async def loaded_engine(**options) -> VLLMEngine:
 
 
 async def test_completions_through_the_engine_keep_the_document_parsing(fake_vllm) -> None:
-    from maze_inference.completion import CompletionSettings, complete_at
+    from maze_inference.pipeline import CompletionSettings, complete_at
 
     engine = await loaded_engine()
     llm = fake_vllm.instances[0]

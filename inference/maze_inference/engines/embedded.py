@@ -2,7 +2,7 @@
 
 onnxruntime is a 28 MB wheel that imports in ~0.1 s; torch would be gigabytes and seconds, which
 an editor plugin's default cannot afford. The model folder (`maze_model.json`, `model.onnx`,
-`tokenizer.json`) follows the I/O contract written by `maze_inference.model.export`:
+`tokenizer.json`) follows the I/O contract written by `maze_workshop.model.export`:
 inputs `input_ids` [1, S] and `past_key_{i}`/`past_value_{i}` [1, KVH, P, D]; outputs `logits`
 [1, V] for the last position and `present_key_{i}`/`present_value_{i}` [1, KVH, P+S, D].
 """

@@ -1,6 +1,6 @@
 """The FastAPI app: `/health`, `/v1/complete`, `/v1/generate`, `/metrics`, `/docs`.
 
-`/v1/complete` goes through `maze_inference.completion.complete_at` exactly as the language server
+`/v1/complete` goes through `maze_inference.pipeline.complete_at` exactly as the language server
 does: the document is rebuilt from `prefix + suffix`, parsed by tree-sitter, and the completion is
 constrained, post-processed and parse-checked the same way, so a completion over HTTP carries the
 same guarantee as one in the editor. `/v1/generate` constrains free generation by a caller's grammar
@@ -31,7 +31,7 @@ from fastapi.responses import Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
-from maze_inference.completion import Completion, CompletionSettings, complete_at
+from maze_inference.pipeline import Completion, CompletionSettings, complete_at
 from maze_inference.constraint.grammars import available_grammars
 from maze_inference.document import Document
 from maze_inference.engines.base import (
@@ -45,7 +45,7 @@ from maze_inference.errors import EngineTimeout, MazeError
 from maze_inference.languages import SUPPORTED_NAMES, Language, get_language
 from maze_inference.service.engine_state import EngineState
 from maze_inference.service.errors import InvalidRequest, install_handlers, status_of
-from maze_inference.service.grammars import GrammarChecker, RequestGrammar, language_grammar
+from maze_inference.service.request_grammars import GrammarChecker, RequestGrammar, language_grammar
 from maze_inference.service.guard import GuardMiddleware
 from maze_inference.service.metrics import Metrics, MetricsMiddleware
 from maze_inference.service.schemas import (
@@ -58,7 +58,7 @@ from maze_inference.service.schemas import (
     TimingsOut,
 )
 from maze_inference.service.settings import ServiceSettings
-from maze_inference.service.validation import validate_output
+from maze_inference.service.code_validation import validate_output
 
 log = logging.getLogger(__name__)
 

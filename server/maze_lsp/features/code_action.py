@@ -14,7 +14,7 @@ from maze_inference.codegen import comment_block, find_placeholder
 from maze_lsp import convert
 
 if TYPE_CHECKING:
-    from maze_lsp.server import MazeLanguageServer
+    from maze_lsp.language_server import MazeLanguageServer
 
 METHOD = types.TEXT_DOCUMENT_CODE_ACTION
 KIND = types.CodeActionKind.RefactorRewrite + ".maze"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from maze_inference.engines.base import Engine
     from maze_inference.languages import Language
 
-    from maze_lsp.server import MazeLanguageServer
+    from maze_lsp.language_server import MazeLanguageServer
 
 METHOD = types.CODE_ACTION_RESOLVE
 OPTIONS = None

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from maze_lsp import convert
-from maze_lsp.completing import complete_request
+from maze_lsp.request_flow import complete_request
 
 if TYPE_CHECKING:
-    from maze_lsp.server import MazeLanguageServer
+    from maze_lsp.language_server import MazeLanguageServer
 
 METHOD = types.TEXT_DOCUMENT_COMPLETION
 OPTIONS = types.CompletionOptions(trigger_characters=[".", "(", ",", " ", ":", "="], resolve_provider=False)

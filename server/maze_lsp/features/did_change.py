@@ -10,7 +10,7 @@ from lsprotocol import types
 from maze_lsp import convert
 
 if TYPE_CHECKING:
-    from maze_lsp.server import MazeLanguageServer
+    from maze_lsp.language_server import MazeLanguageServer
 
 METHOD = types.TEXT_DOCUMENT_DID_CHANGE
 OPTIONS = None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 if TYPE_CHECKING:
-    from maze_lsp.server import MazeLanguageServer
+    from maze_lsp.language_server import MazeLanguageServer
 
 METHOD = types.TEXT_DOCUMENT_DID_OPEN
 OPTIONS = None

@@ -30,9 +30,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from maze_inference.bench.report import progress as report_progress
-from maze_inference.bench.sandbox import run_python
-from maze_inference.completion import CompletionSettings, complete_at, context_at
+from maze_workshop.bench.report import progress as report_progress
+from maze_workshop.bench.sandbox import run_python
+from maze_inference.pipeline import CompletionSettings, complete_at, context_at
 from maze_inference.document import Document
 from maze_inference.engines.base import CompletionRequest, Engine
 from maze_inference.languages import get_language

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from maze_inference.model.sources import SOURCES, Source, iter_source_files
+from maze_workshop.corpus.sources import SOURCES, Source, iter_source_files
 
 log = logging.getLogger(__name__)
 
@@ -381,7 +381,7 @@ def parse_weights(spec: str) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="maze_inference.model.corpus", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="maze_workshop.corpus.build", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="filter, dedupe and split the fetched sources")
     b.add_argument("--sources", type=Path, default=Path(".data/sources"))

@@ -14,13 +14,13 @@ import time
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from maze_inference.completion import Completion, complete_at
+from maze_inference.pipeline import Completion, complete_at
 
 from maze_lsp import convert
 from maze_lsp.state import OpenDocument
 
 if TYPE_CHECKING:
-    from maze_lsp.server import MazeLanguageServer
+    from maze_lsp.language_server import MazeLanguageServer
 
 log = logging.getLogger(__name__)
 

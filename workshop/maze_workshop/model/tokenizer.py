@@ -120,7 +120,7 @@ def bytes_per_token(tok: Tokenizer, corpus: Path, split: str = "val") -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="maze_inference.model.tokenizer", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="maze_workshop.model.tokenizer", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train", help="train the BPE tokenizer on the corpus train split")
     t.add_argument("--corpus", type=Path, default=Path(".data/corpus"))

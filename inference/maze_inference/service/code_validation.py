@@ -15,9 +15,9 @@ import llguidance
 
 from maze_inference.constraint.check import byte_tokenizer, corpus_limits
 from maze_inference.languages import Language
-from maze_inference.service.grammars import RequestGrammar
+from maze_inference.service.request_grammars import RequestGrammar
 from maze_inference.service.schemas import Validation
-from maze_inference.validate import count_errors
+from maze_inference.final_check import count_errors
 
 
 def matches_grammar(grammar: str, text: str) -> bool:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from maze_inference.bench.report import percentile
-from maze_inference.completion import CompletionSettings, complete_at
+from maze_workshop.bench.report import percentile
+from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.constraint.grammars import grammars_dir
 from maze_inference.context import extract_context

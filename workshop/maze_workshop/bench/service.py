@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from maze_inference.bench.report import percentile
+from maze_workshop.bench.report import percentile
 from maze_inference.client import MazeClient
 from maze_inference.errors import MazeError
 
@@ -94,7 +94,7 @@ def _free_port() -> int:
 def local_service() -> Iterator[str]:
     """A `maze serve` (embedded engine) on a free loopback port for the duration of the sweep."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "maze_lsp", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "maze_inference.service", "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

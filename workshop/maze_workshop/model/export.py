@@ -9,10 +9,10 @@ Export goes through `torch.onnx.export(dynamo=True, opset_version=23)`, which em
 Attention / RotaryEmbedding / RMSNormalization ops of opset 23. The tied output projection gets its own
 weight as a plain MatMul so that dynamic int8 quantisation covers it; the embedding Gather is quantised
 too. Usage:
-  python -m maze_inference.model.export CKPT_DIR OUT_DIR          # trained checkpoint
-  python -m maze_inference.model.export --random h512-l4 OUT_DIR   # random weights of a candidate
-  python -m maze_inference.model.export --bench DIR [DIR ...]      # latency table
-  python -m maze_inference.model.export --unpack PARTS_DIR CKPT_DIR   # ckpt.tar.part-* -> checkpoint
+  python -m maze_workshop.model.export CKPT_DIR OUT_DIR          # trained checkpoint
+  python -m maze_workshop.model.export --random h512-l4 OUT_DIR   # random weights of a candidate
+  python -m maze_workshop.model.export --bench DIR [DIR ...]      # latency table
+  python -m maze_workshop.model.export --unpack PARTS_DIR CKPT_DIR   # ckpt.tar.part-* -> checkpoint
 """
 
 from __future__ import annotations
@@ -310,7 +310,7 @@ def random_model(name: str, vocab_size: int, seed: int = 0):
     import torch
     from transformers import Qwen2ForCausalLM
 
-    from maze_inference.model.architecture import make_config
+    from maze_workshop.model.architecture import make_config
 
     torch.manual_seed(seed)
     cfg = make_config(name, vocab_size)
@@ -346,7 +346,7 @@ def bench(dirs: list[Path], prompt_len: int = 512, new_tokens: int = 16, repeats
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="maze_inference.model.export", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="maze_workshop.model.export", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="*", type=Path)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--random", metavar="CONFIG", help="random weights of this candidate config")
@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"| {r['total_ms']:.1f} | {r['total_min_ms']:.1f} |")
         return 0
     if args.unpack:
-        from maze_inference.model.checkpoint import unpack
+        from maze_workshop.model.checkpoint import unpack
 
         src, dst = args.paths
         log.info("unpack: checkpoint in %s", unpack(src, dst))

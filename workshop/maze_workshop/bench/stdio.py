@@ -15,7 +15,7 @@ from typing import Any
 
 class StdioClient:
     def __init__(self, *server_args: str, log_file: str | None = None, env: dict[str, str] | None = None) -> None:
-        command = [sys.executable, "-m", "maze_lsp", *server_args, "lsp"]
+        command = [sys.executable, "-m", "maze_lsp", *server_args]
         if log_file:
             command += ["--log-file", log_file]
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -14,30 +14,6 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def configure_logging(level: str, log_file: str | None = None) -> None:
-    """Logs go to stderr (stdout carries the protocol) or a file.
-
-    pygls logs whole JSON-RPC bodies at INFO, which contain the user's code: its loggers stay at
-    WARNING unless MAZE_LOG_USER_CODE=1 is set deliberately.
-    """
-    handler: logging.Handler = logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
-    logging.basicConfig(level=level.upper(), handlers=[handler], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if os.environ.get("MAZE_LOG_USER_CODE") != "1":
-        logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLogger().level))
-
-
-def lsp(args: argparse.Namespace) -> int:
-    from maze_lsp.server import create_server
-
-    server = create_server()
-    if args.tcp:
-        host, _, port = args.tcp.rpartition(":")
-        server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
-    return 0
-
-
 def _parse_location(location: str) -> tuple[Path, int, int]:
     try:
         path, line, col = location.rsplit(":", 2)
@@ -47,7 +23,7 @@ def _parse_location(location: str) -> tuple[Path, int, int]:
 
 
 def complete(args: argparse.Namespace) -> int:
-    from maze_inference.completion import CompletionSettings, complete_at
+    from maze_inference.pipeline import CompletionSettings, complete_at
     from maze_inference.document import Document, Position
     from maze_inference.engines import EngineSettings, create_engine
     from maze_inference.errors import MazeError
@@ -116,45 +92,8 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(args: argparse.Namespace) -> int:
-    """`maze serve`: the FastAPI app on uvicorn; the token comes only from MAZE_API_KEY."""
-    try:
-        import uvicorn
-        from maze_inference.service import ServiceSettings, create_app
-    except ImportError as exc:
-        print(f"maze serve: {exc.name} is missing; install the service extra: pip install 'maze-lsp[service]'",
-              file=sys.stderr)
-        return 1
-    from maze_inference.client import is_loopback
-
-    try:
-        settings = ServiceSettings.from_env(max_body_bytes=args.max_body_bytes, max_tokens=args.max_tokens,
-                                            default_timeout_s=args.timeout,
-                                            max_timeout_s=max(120.0, args.timeout) if args.timeout else None)
-    except ValueError as exc:
-        print(f"maze serve: {exc}", file=sys.stderr)
-        return 1
-    if settings.api_key is None and not is_loopback(f"http://{args.host}"):
-        log.warning("serving on %s without MAZE_API_KEY: anyone who can reach it can use it", args.host)
-    if args.engine == "vllm":
-        from maze_inference.engines.vllm import VLLMEngine
-
-        if not args.model:
-            print("maze serve: --engine vllm needs --model (a Hugging Face model folder or id)", file=sys.stderr)
-            return 1
-        engine = VLLMEngine(args.model, generate_model_path=args.generate_model, max_model_len=args.max_model_len)
-    else:
-        from maze_inference.engines.embedded import EmbeddedEngine
-
-        engine = EmbeddedEngine(args.model, threads=args.threads)
-    app = create_app(engine, settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=logging.getLevelName(logging.getLogger().level).lower(),
-                access_log=False)  # our own one line per request carries timings and never the code
-    return 0
-
-
 def doctor(args: argparse.Namespace) -> int:
-    from maze_lsp.doctor import run_checks
+    from maze_workshop.doctor import run_checks
 
     return run_checks(args.model)
 
@@ -185,7 +124,7 @@ def grammar_check(args: argparse.Namespace) -> int:
 
 
 def grammar_corpus(args: argparse.Namespace) -> int:
-    from maze_inference.constraint.corpus import measure, summarise, write_report
+    from maze_workshop.corpus.grammar_acceptance import measure, summarise, write_report
 
     outcomes = measure(args.language, Path(args.sources), limit_s=args.limit, workers=args.workers,
                        max_files=args.max_files)
@@ -208,7 +147,7 @@ def forward(args: argparse.Namespace) -> int:
 
 
 def corpus_fetch(args: argparse.Namespace) -> int:
-    from maze_inference.model.sources import fetch_sources
+    from maze_workshop.corpus.sources import fetch_sources
 
     fetch_sources(Path(args.dest), tuple(args.only))
     print(f"sources in {args.dest}", file=sys.stderr)
@@ -216,8 +155,8 @@ def corpus_fetch(args: argparse.Namespace) -> int:
 
 
 def bench_constraint(args: argparse.Namespace) -> int:
-    from maze_inference.bench import constraint
-    from maze_inference.bench.report import write_json
+    from maze_workshop.bench import constraint
+    from maze_workshop.bench.report import write_json
     from maze_inference.constraint.cursor import ConstraintBackend
     from maze_inference.engines.embedded import EmbeddedEngine
     from maze_inference.tokenization import load_tokenizer
@@ -238,8 +177,8 @@ def _bench_engine(model: str | None):  # type: ignore[no-untyped-def]
 
 
 def bench_latency(args: argparse.Namespace) -> int:
-    from maze_inference.bench import latency
-    from maze_inference.bench.report import write_json
+    from maze_workshop.bench import latency
+    from maze_workshop.bench.report import write_json
 
     result = latency.run(latency.default_backend(args.model), args.positions, args.rounds)
     print(latency.format_table(result))
@@ -248,8 +187,8 @@ def bench_latency(args: argparse.Namespace) -> int:
 
 
 def bench_quality(args: argparse.Namespace) -> int:
-    from maze_inference.bench import quality
-    from maze_inference.bench.report import write_json
+    from maze_workshop.bench import quality
+    from maze_workshop.bench.report import write_json
 
     kinds = list(quality.FILES) if args.tasks == "all" else [args.tasks]
     tasks = quality.load_tasks(quality.find_data(args.data), kinds, args.limit, args.seed)
@@ -260,8 +199,8 @@ def bench_quality(args: argparse.Namespace) -> int:
 
 
 def bench_service(args: argparse.Namespace) -> int:
-    from maze_inference.bench import service
-    from maze_inference.bench.report import write_json
+    from maze_workshop.bench import service
+    from maze_workshop.bench.report import write_json
 
     levels = tuple(int(x) for x in args.levels.split(","))
     result = service.sweep(args.endpoint, levels, args.requests, args.max_tokens)
@@ -271,7 +210,7 @@ def bench_service(args: argparse.Namespace) -> int:
 
 
 def bench_report(args: argparse.Namespace) -> int:
-    from maze_inference.bench.markdown import build_report
+    from maze_workshop.bench.markdown import build_report
 
     path = build_report([Path(p) for p in args.results], Path(args.out))
     print(f"wrote {path}", file=sys.stderr)

@@ -1,31 +1,32 @@
-"""`maze`: one command line for the language server, the service, and the tools around them.
+"""`maze`: one command line for the language server, the service, and the workshop around them.
 
-Each subcommand imports what it needs when it runs, so `maze lsp` never pays for FastAPI or
-matplotlib, and `maze --help` is instant.
+It sits above everything (runtime, server, service, workshop) and dispatches to each one's own entry
+point. Each subcommand imports what it needs when it runs, so `maze lsp` never pays for FastAPI or
+matplotlib, and `maze --help` is instant. Every subcommand accepts `--log-level`/`--log-file`.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from maze_lsp import commands
+from maze_inference.logs import configure_logging, logging_options
 
-log = logging.getLogger(__name__)
+from maze_workshop import commands
 
 Handler = Callable[[argparse.Namespace], int]
+_LOGGING = logging_options(defaults=False)
 
 
 def _add_grammar(sub: argparse._SubParsersAction) -> None:
     grammar = sub.add_parser("grammar", help="check the Lark grammars").add_subparsers(dest="grammar_cmd", required=True)
-    check = grammar.add_parser("check", help="check files against a language's grammar")
+    check = grammar.add_parser("check", help="check files against a language's grammar", parents=[_LOGGING])
     check.add_argument("--language", "-l", required=True)
     check.add_argument("--indent", default=None, help="indentation unit (default: detected per file)")
     check.add_argument("files", nargs="+")
     check.set_defaults(func=commands.grammar_check)
-    corpus = grammar.add_parser("corpus", help="measure acceptance on the registry corpora")
+    corpus = grammar.add_parser("corpus", help="measure acceptance on the registry corpora", parents=[_LOGGING])
     corpus.add_argument("--language", "-l", required=True)
     corpus.add_argument("--sources", default=".data/sources", help="where `maze corpus fetch` put the sources")
     corpus.add_argument("--max-files", type=int, default=None)
@@ -37,13 +38,13 @@ def _add_grammar(sub: argparse._SubParsersAction) -> None:
 
 def _add_corpus(sub: argparse._SubParsersAction) -> None:
     corpus = sub.add_parser("corpus", help="registry source corpora").add_subparsers(dest="corpus_cmd", required=True)
-    fetch = corpus.add_parser("fetch", help="download the pinned sources (Debian, npm, PyPI)")
+    fetch = corpus.add_parser("fetch", help="download the pinned sources (Debian, npm, PyPI)", parents=[_LOGGING])
     fetch.add_argument("dest", nargs="?", default=".data/sources")
     fetch.add_argument("--only", nargs="*", default=[])
     fetch.set_defaults(func=commands.corpus_fetch)
     for name, text in (("build", "filter, dedupe and split the fetched sources"), ("pack", "write the GPU training pack")):
         step = corpus.add_parser(name, help=text, add_help=False)
-        step.set_defaults(func=commands.forward, module="maze_inference.model.corpus", prefix=[name])
+        step.set_defaults(func=commands.forward, module="maze_workshop.corpus.build", prefix=[name])
 
 
 def _add_model(sub: argparse._SubParsersAction) -> None:
@@ -53,18 +54,19 @@ def _add_model(sub: argparse._SubParsersAction) -> None:
     for name, text in (("tokenizer", "train the BPE tokenizer"), ("train", "train the model (needs torch)"),
                        ("export", "HF checkpoint -> int8 ONNX with KV cache (needs torch)")):
         step = model.add_parser(name, help=text, add_help=False)
-        step.set_defaults(func=commands.forward, module=f"maze_inference.model.{name}", prefix=[])
+        step.set_defaults(func=commands.forward, module=f"maze_workshop.model.{name}", prefix=[])
 
 
 def _add_lsp(sub: argparse._SubParsersAction) -> None:
-    lsp = sub.add_parser("lsp", help="run the language server (stdio by default)")
-    lsp.add_argument("--tcp", metavar="HOST:PORT", default=None, help="listen on TCP instead of stdio")
-    lsp.add_argument("--log-file", default=None, help="write logs here instead of stderr")
-    lsp.set_defaults(func=commands.lsp)
+    from maze_lsp import main as lsp_main
+
+    lsp = sub.add_parser("lsp", help="run the language server (stdio by default)", parents=[_LOGGING])
+    lsp_main.add_arguments(lsp)
+    lsp.set_defaults(func=lsp_main.run)
 
 
 def _add_complete(sub: argparse._SubParsersAction) -> None:
-    complete = sub.add_parser("complete", help="complete at PATH:LINE:COL (1-based) and print the result")
+    complete = sub.add_parser("complete", help="complete at PATH:LINE:COL (1-based) and print the result", parents=[_LOGGING])
     complete.add_argument("location", metavar="PATH:LINE:COL")
     complete.add_argument("--json", action="store_true", help="print JSON with timings")
     complete.add_argument("--model", default=None, help="model folder (default: the shipped model)")
@@ -77,29 +79,21 @@ def _add_complete(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    serve = sub.add_parser("serve", help="run the HTTP inference service (needs the `service` extra)")
-    serve.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--engine", default="local", choices=("local", "vllm"), help="local: the embedded model")
-    serve.add_argument("--model", default=None, help="model folder (local: ONNX export; vllm: Hugging Face model)")
-    serve.add_argument("--generate-model", default=None, help="vllm: a second (instruct) model for /v1/generate")
-    serve.add_argument("--max-model-len", type=int, default=None,
-                       help="vllm: context length (default: the model's own)")
-    serve.add_argument("--threads", type=int, default=None, help="local: onnxruntime threads")
-    serve.add_argument("--max-body-bytes", type=int, default=None)
-    serve.add_argument("--max-tokens", type=int, default=None, help="largest max_tokens a request may ask for")
-    serve.add_argument("--timeout", type=float, default=None, help="default per-request deadline, seconds")
-    serve.set_defaults(func=commands.serve)
+    from maze_inference.service import main as service_main
+
+    serve = sub.add_parser("serve", help="run the HTTP inference service (needs the `service` extra)", parents=[_LOGGING])
+    service_main.add_arguments(serve)
+    serve.set_defaults(func=service_main.run)
 
 
 def _add_doctor(sub: argparse._SubParsersAction) -> None:
-    doctor = sub.add_parser("doctor", help="check the installation offline; non-zero exit on a problem")
+    doctor = sub.add_parser("doctor", help="check the installation offline; non-zero exit on a problem", parents=[_LOGGING])
     doctor.add_argument("--model", default=None)
     doctor.set_defaults(func=commands.doctor)
 
 
 def _add_generate(sub: argparse._SubParsersAction) -> None:
-    generate = sub.add_parser("generate", help="description -> JSON IR -> code, constrained and validated")
+    generate = sub.add_parser("generate", help="description -> JSON IR -> code, constrained and validated", parents=[_LOGGING])
     generate.add_argument("description")
     generate.add_argument("--language", "-l", required=True)
     generate.add_argument("--model", default=None)
@@ -108,21 +102,21 @@ def _add_generate(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_bench(sub: argparse._SubParsersAction) -> None:
-    bench = sub.add_parser("bench", help="benchmarks (numbers beside a baseline from the same run)")
+    bench = sub.add_parser("bench", help="benchmarks (numbers beside a baseline from the same run)", parents=[_LOGGING])
     kinds = bench.add_subparsers(dest="bench_cmd", required=True)
-    constraint = kinds.add_parser("constraint", help="per-token grammar cost; tokens/s constrained vs not")
+    constraint = kinds.add_parser("constraint", help="per-token grammar cost; tokens/s constrained vs not", parents=[_LOGGING])
     constraint.add_argument("--per-language", type=int, default=12, help="cursor positions per language")
     constraint.add_argument("--model", default=None)
     constraint.add_argument("--seed", type=int, default=0)
     constraint.add_argument("--json", default=".bench/constraint.json", help="where to write the JSON result")
     constraint.set_defaults(func=commands.bench_constraint)
-    latency = kinds.add_parser("latency", help="server overhead (no model) and keystroke -> ghost text over stdio")
+    latency = kinds.add_parser("latency", help="server overhead (no model) and keystroke -> ghost text over stdio", parents=[_LOGGING])
     latency.add_argument("--positions", type=int, default=100, help="cursor positions per language and file size")
     latency.add_argument("--rounds", type=int, default=3, help="typing rounds through the real server")
     latency.add_argument("--model", default=None)
     latency.add_argument("--json", default=".bench/latency.json")
     latency.set_defaults(func=commands.bench_latency)
-    quality = kinds.add_parser("quality", help="HumanEval-infilling: constrained vs unconstrained vs truncation")
+    quality = kinds.add_parser("quality", help="HumanEval-infilling: constrained vs unconstrained vs truncation", parents=[_LOGGING])
     quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all"))
     quality.add_argument("--limit", type=int, default=None, help="tasks per kind (random subsample)")
     quality.add_argument("--seed", type=int, default=0)
@@ -131,22 +125,21 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     quality.add_argument("--max-tokens", type=int, default=64)
     quality.add_argument("--json", default=".bench/quality.json")
     quality.set_defaults(func=commands.bench_quality)
-    service = kinds.add_parser("service", help="concurrency sweep 1..32 against maze serve (loopback)")
+    service = kinds.add_parser("service", help="concurrency sweep 1..32 against maze serve (loopback)", parents=[_LOGGING])
     service.add_argument("--endpoint", default=None, help="default: start a local maze serve for the run")
     service.add_argument("--levels", default="1,2,4,8,16,32")
     service.add_argument("--requests", type=int, default=16, help="requests per level (at least 2x the concurrency)")
     service.add_argument("--max-tokens", type=int, default=16)
     service.add_argument("--json", default=".bench/service.json")
     service.set_defaults(func=commands.bench_service)
-    report = kinds.add_parser("report", help="docs/benchmarks.md and plots from the JSON results")
+    report = kinds.add_parser("report", help="docs/benchmarks.md and plots from the JSON results", parents=[_LOGGING])
     report.add_argument("--results", nargs="*", default=[".bench", "docs/results"])
     report.add_argument("--out", default="docs/benchmarks.md")
     report.set_defaults(func=commands.bench_report)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="maze", description=__doc__.splitlines()[0])
-    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (logs go to stderr)")
+    parser = argparse.ArgumentParser(prog="maze", description=__doc__.splitlines()[0], parents=[logging_options()])
     sub = parser.add_subparsers(dest="command", required=True)
     _add_lsp(sub)
     _add_complete(sub)
@@ -167,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.args = extra  # forwarded to the module's own parser, `--help` included
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    commands.configure_logging(args.log_level, getattr(args, "log_file", None))
+    if args.command not in ("lsp", "serve"):  # those configure logging in their own entry points
+        configure_logging(args.log_level, args.log_file)
     func: Handler = args.func
     return func(args)
 

@@ -1,7 +1,7 @@
 """Time-bounded pretraining of the embedded FIM model on one GPU (or, tiny, on CPU for tests).
 
 Run from the repository root with nothing but torch, transformers, tokenizers, numpy and safetensors:
-  PYTHONPATH=inference python -m maze_inference.model.train --data .train/data --out OUT --minutes 8
+  PYTHONPATH=inference python -m maze_workshop.model.train --data .train/data --out OUT --minutes 8
 The run measures its own step time after compilation and sizes the cosine schedule to end when the
 budget does, so a slower or faster machine still gets a complete schedule. Whatever happens after the
 first step, the checkpoint is saved (bf16/fp16/fp32, see --save-dtype) before validation runs, and
@@ -27,9 +27,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from maze_inference.model.architecture import CANDIDATES, DEFAULT, describe, make_config
-from maze_inference.model.checkpoint import save_checkpoint, write_parts
-from maze_inference.model.data import PackedStream, load_docs, val_examples
+from maze_workshop.model.architecture import CANDIDATES, DEFAULT, describe, make_config
+from maze_workshop.model.checkpoint import save_checkpoint, write_parts
+from maze_workshop.model.data import PackedStream, load_docs, val_examples
 
 log = logging.getLogger("maze.train")
 
@@ -55,7 +55,7 @@ class Run:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="maze_inference.model.train", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="maze_workshop.model.train", description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=Path(".train/data"))
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--work", type=Path, default=None, help="checkpoint folder before packing (default: a temp dir)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from maze_inference.bench import constraint, latency, quality, service
+from maze_workshop.bench import constraint, latency, quality, service
 
 _NAMES = ("constraint", "latency", "quality", "service")
 

@@ -1,0 +1,5 @@
+import sys
+
+from maze_inference.service.main import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from maze_workshop.cli import main
+
+sys.exit(main())
