@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+from maze_inference.engines.base import Engine
+from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_workshop.bench.constraint import Position, sample_positions
 from maze_workshop.bench.report import percentile
-from maze_inference.pipeline import CompletionSettings, complete_at
-from maze_inference.engines.base import Engine
 
 log = logging.getLogger("gpu_check")
 SETTINGS = CompletionSettings(max_tokens=32, mode="line", timeout_s=None)

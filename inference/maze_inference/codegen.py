@@ -5,12 +5,11 @@ Two pipelines, both ending in a parse check so a failure is a message, never a b
   constrained by the language grammar with the real surrounding document;
 * description -> IR -> code: the IR (name, parameters, types, steps...) is generated under a JSON-schema
   constraint, the signature is rendered from it, the body is generated under the grammar, and the
-  result is validated by tree-sitter (and `ast.parse` for Python).
+  result is validated by tree-sitter (and CPython's compiler for Python).
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from dataclasses import dataclass
@@ -18,13 +17,14 @@ from dataclasses import dataclass
 import llguidance
 import tree_sitter
 
-from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.context import detect_indent_unit
 from maze_inference.engines.base import Engine, GenerateRequest
 from maze_inference.errors import CompletionRejected, GrammarError
+from maze_inference.final_check import count_errors
 from maze_inference.ir import FunctionIR, ir_schema, render_signature
 from maze_inference.languages import Language
-from maze_inference.final_check import count_errors
+from maze_inference.pipeline import CompletionSettings, complete_at
+from maze_inference.syntax import python_syntax_error
 
 _FUNCTION_TYPES = frozenset({
     "function_definition", "function_declaration", "method_definition", "function_expression", "arrow_function",
@@ -215,13 +215,7 @@ def validate_edit(language: Language, text: str, edit: Edit) -> None:
     after = count_errors(parser.parse(edited.encode()).root_node, 0, len(edited.encode()))
     if after > before:
         raise CompletionRejected(f"generated code does not parse ({after - before} new syntax error(s)); nothing applied")
-    if language.id == "python" and _parses(text) and not _parses(edited):
+    if language.id == "python" and python_syntax_error(text) is None and python_syntax_error(edited) is not None:
         raise CompletionRejected("generated code does not pass Python's own parser; nothing applied")
 
 
-def _parses(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except SyntaxError:
-        return False
-    return True

@@ -9,12 +9,10 @@ dropped (never trimmed: a trimmed candidate is a different, unchecked one).
 
 from __future__ import annotations
 
-import warnings
-
 import tree_sitter
 
 from maze_inference.languages import Language
-from maze_inference.syntax import items_between
+from maze_inference.syntax import items_between, python_syntax_error
 
 
 def count_errors(node: tree_sitter.Node, lo: int, hi: int) -> int:
@@ -69,18 +67,8 @@ def adds_parse_error(
     parser = language.new_parser()
     if _all_errors(parser.parse(after).root_node) > _all_errors(parser.parse(before).root_node):
         return True
-    return language.id == "python" and _compiles(before) and not _compiles(after)
+    return language.id == "python" and python_syntax_error(before) is None and python_syntax_error(after) is not None
 
 
 def _all_errors(root: tree_sitter.Node) -> int:
     return int(root.is_error or root.is_missing) + (_errors_below(root) if root.has_error else 0)
-
-
-def _compiles(code: bytes) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(code, "<completion>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
-    return True

@@ -14,9 +14,9 @@ import tree_sitter
 
 from maze_inference.context import ContextLimits, CursorContext, Mode, extract_context
 from maze_inference.engines.base import CompletionRequest, CompletionResult, Engine
+from maze_inference.final_check import adds_parse_error
 from maze_inference.languages import Language
 from maze_inference.postprocess import postprocess
-from maze_inference.final_check import adds_parse_error
 
 log = logging.getLogger(__name__)
 

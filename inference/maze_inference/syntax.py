@@ -7,6 +7,8 @@ py-tree-sitter 0.26 crashes when no child holds the byte.)
 
 from __future__ import annotations
 
+import warnings
+
 import tree_sitter
 
 
@@ -36,3 +38,20 @@ def items_between(root: tree_sitter.Node, lo: int, hi: int) -> list[tree_sitter.
             items.append(child)
         child = child.next_sibling
     return items
+
+
+def python_syntax_error(code: str | bytes) -> str | None:
+    """CPython's own verdict on `code` (None: it compiles), the one check every layer uses.
+
+    Stricter than tree-sitter's error recovery (a block never indented, `try:` with no `except`,
+    `break` outside a loop). Compiling does not run anything; warnings (invalid escapes) are not errors.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, "<maze>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return f"{exc.msg} (line {exc.lineno})"
+    except ValueError as exc:  # NUL bytes
+        return str(exc)
+    return None

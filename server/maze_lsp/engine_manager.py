@@ -1,9 +1,9 @@
-"""The server's engines: the configured one, the embedded fallback, loading and outage messages.
+"""The server's engines: the configured one, the embedded fallback, and what the user hears about them.
 
-The model loads in the background (`initialize` must answer at once); requests that arrive
-meanwhile wait for it within their own deadline. When the configured engine fails (remote down,
-slow past the deadline, 5xx), the embedded engine answers instead, and the user hears about the
-outage once, not once per keystroke; the next success clears it.
+Each engine's life (background load, waiting within a deadline, rest after a failure) is an
+`EngineLifecycle`, the same as the service's. This module adds the server's policy: when the
+configured engine fails (remote down, slow past the deadline, 5xx), the embedded engine answers
+instead, and the user hears about the outage once, not once per keystroke; the next success clears it.
 """
 
 from __future__ import annotations
@@ -11,27 +11,36 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import TypeVar
 
 from maze_inference.engines import EngineSettings, create_engine
 from maze_inference.engines.base import Engine
+from maze_inference.engines.lifecycle import EngineLifecycle, EngineState
 from maze_inference.errors import EngineError, EngineUnavailable
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-RETRY_S = 5.0  # how long a failed engine rests before it is tried again
 
 Notify = Callable[[str, str], None]  # (level: "error" | "warning" | "info", message)
 Progress = Callable[[str], Awaitable[Callable[[], None]]]  # begin(title) -> end()
 
 
-@dataclass
+class ServingState(str, Enum):
+    """What the editor's status bar shows (the `maze/status` notification)."""
+
+    LOADING = "loading"
+    READY = "ready"
+    FALLBACK = "fallback"  # the configured engine failed; the embedded one answers
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
 class EngineStatus:
-    state: str  # "loading" | "ready" | "fallback" | "unavailable" | "disabled"
+    state: ServingState
     engine: str
     model: str
     message: str = ""
@@ -42,14 +51,13 @@ class EngineManager:
         self._notify = notify
         self._progress = progress
         self.settings = EngineSettings()
-        self.primary: Engine | None = None
-        self.fallback: Engine | None = None
+        self.primary: EngineLifecycle | None = None
+        self.fallback: EngineLifecycle | None = None
         self._load_task: asyncio.Task[None] | None = None
-        self._outage: str | None = None
-        self._load_error: str | None = None
+        self._outage: str | None = None  # a run failure of the primary, reported once
+        self._load_error: str | None = None  # the primary could not be built or loaded, reported once
         self.on_status: Callable[[EngineStatus], None] | None = None
         self._configured = asyncio.Event()  # set once `initialized` has read the settings
-        self._rest_until = 0.0  # monotonic time before which the primary is not tried
 
     # ---- configuration and loading ------------------------------------------------------------
 
@@ -64,35 +72,31 @@ class EngineManager:
         await self.close()
         self.settings = settings
         self._outage = self._load_error = None
-        self._rest_until = 0.0
         try:
-            self.primary = create_engine(settings)
+            self.primary = EngineLifecycle(create_engine(settings))
         except EngineUnavailable as exc:
             self.primary = None
             self._fail_load(str(exc))
         if settings.engine != "embedded":
-            self.fallback = create_engine(EngineSettings(engine="embedded", threads=settings.threads))
+            self.fallback = EngineLifecycle(create_engine(EngineSettings(engine="embedded", threads=settings.threads)))
         self._load_task = asyncio.create_task(self._load(), name="maze-engine-load")
         self._configured.set()
 
     async def _load(self) -> None:
         end = await self._progress("maze: loading model") if self._progress else None
-        self._emit("loading")
+        self._emit(ServingState.LOADING)
         try:
-            for engine in (self.primary, self.fallback):
-                if engine is None:
-                    continue
-                try:
-                    await engine.load()
-                except EngineUnavailable as exc:
-                    if engine is self.primary:
-                        self._fail_load(str(exc))
+            for life in (self.primary, self.fallback):
+                if life is not None and not await life.wait(None):
+                    if life is self.primary:
+                        self._fail_load(life.error or "not loaded")
                     else:
-                        log.warning("fallback engine unavailable: %s", exc)
+                        log.warning("fallback engine unavailable: %s", life.error)
         finally:
             if end is not None:
                 end()
-        self._emit("ready" if self.primary is not None and self.primary.ready else "unavailable")
+        ready = self.primary is not None and self.primary.state is EngineState.READY
+        self._emit(ServingState.READY if ready else ServingState.UNAVAILABLE)
 
     def _fail_load(self, message: str) -> None:
         self._load_error = message
@@ -110,70 +114,60 @@ class EngineManager:
     # ---- use ------------------------------------------------------------------------------------
 
     async def _primary_usable(self) -> bool:
-        """Whether to try the configured engine now: not while it is resting after a failure.
-
-        After a failure (or a failed load) the primary rests for `RETRY_S` seconds, so a dead or slow
-        remote costs one request its deadline, not every keystroke; then it is probed again (loaded, if
-        it never loaded), so it comes back by itself once it works.
-        """
-        if self.primary is None or time.monotonic() < self._rest_until:
-            return False
-        if self._load_error is None and self.primary.ready:
-            return True
-        try:
-            await self.primary.load()
-        except EngineUnavailable as exc:
-            self._rest_until = time.monotonic() + RETRY_S
-            log.debug("%s engine still unavailable: %s", self.primary.name, exc)
+        """Whether to try the configured engine now: not while it rests after a failure; a probe after."""
+        if self.primary is None or not await self.primary.wait(None):
             return False
         if self._load_error is not None:
             self._load_error = None
-            self._notify("info", f"maze: {self.primary.name} engine is available again.")
-            self._emit("ready")
+            self._notify("info", f"maze: {self.primary.engine.name} engine is available again.")
+            self._emit(ServingState.READY)
         return True
 
     async def run(self, call: Callable[[Engine], Awaitable[T]]) -> T | None:
         """Run `call` on the first engine that works; None when none can answer."""
-        engines: list[Engine] = [self.primary] if self.primary is not None and await self._primary_usable() else []
-        if self.fallback is not None and self.fallback.ready:
-            engines.append(self.fallback)
-        for engine in engines:
+        lives: list[EngineLifecycle] = [self.primary] if self.primary is not None and await self._primary_usable() else []
+        if self.fallback is not None and self.fallback.state is EngineState.READY:
+            lives.append(self.fallback)
+        for life in lives:
             try:
-                result = await call(engine)
+                result = await call(life.engine)
             except EngineError as exc:
-                self._report_outage(engine, exc)
+                self._report_outage(life, exc)
                 continue
-            if engine is self.primary and self._outage is not None:
+            life.succeeded()
+            if life is self.primary and self._outage is not None:
                 self._outage = None
-                self._notify("info", f"maze: {engine.name} engine is answering again.")
-                self._emit("ready")
+                self._notify("info", f"maze: {life.engine.name} engine is answering again.")
+                self._emit(ServingState.READY)
             return result
         return None
 
-    def _report_outage(self, engine: Engine, exc: EngineError) -> None:
-        log.warning("%s engine failed: %s", engine.name, exc)
-        if engine is self.primary:
-            self._rest_until = time.monotonic() + RETRY_S
-        if engine is self.primary and self._outage is None:
+    def _report_outage(self, life: EngineLifecycle, exc: EngineError) -> None:
+        if life is not self.primary:
+            log.warning("%s engine failed: %s", life.engine.name, exc)
+            return
+        life.failed(str(exc))
+        if self._outage is None:
             self._outage = str(exc)
             tail = " Using the embedded model until it recovers." if self.fallback is not None else ""
-            self._notify("warning", f"maze: {engine.name} engine failed: {exc}.{tail}")
-            self._emit("fallback" if self.fallback is not None else "unavailable")
+            self._notify("warning", f"maze: {life.engine.name} engine failed: {exc}.{tail}")
+            self._emit(ServingState.FALLBACK if self.fallback is not None else ServingState.UNAVAILABLE)
 
-    def status(self, state: str) -> EngineStatus:
-        engine = self.primary or self.fallback
-        return EngineStatus(state, self.settings.engine, engine.model_name if engine else "", self._outage or self._load_error or "")
+    def status(self, state: ServingState) -> EngineStatus:
+        life = self.primary or self.fallback
+        model = life.engine.model_name if life is not None else ""
+        return EngineStatus(state, self.settings.engine, model, self._outage or self._load_error or "")
 
-    def _emit(self, state: str) -> None:
+    def _emit(self, state: ServingState) -> None:
         if self.on_status is not None:
             self.on_status(self.status(state))
 
     async def close(self) -> None:
         """Release the engines; a load still running finishes on its own thread and is then dropped."""
         self._load_task = None
-        for engine in (self.primary, self.fallback):
-            if engine is not None:
-                await engine.close()
+        for life in (self.primary, self.fallback):
+            if life is not None:
+                await life.close()
         self.primary = self.fallback = None
 
 

@@ -104,7 +104,7 @@ class MazeLanguageServer(LanguageServer):
         """A small custom notification the VS Code extension shows in its status bar (opt-in)."""
         if not self.state.options.status_notifications:
             return
-        self.protocol.notify(STATUS_NOTIFICATION, {"state": status.state, "engine": status.engine,
+        self.protocol.notify(STATUS_NOTIFICATION, {"state": status.state.value, "engine": status.engine,
                                                    "model": status.model, "message": status.message})
 
     async def begin_progress(self, title: str) -> Callable[[], None]:

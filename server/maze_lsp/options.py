@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
-from maze_inference.pipeline import CompletionSettings
 from maze_inference.engines import EngineSettings
+from maze_inference.pipeline import CompletionSettings
 
 SECTION = "maze"
 

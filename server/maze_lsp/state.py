@@ -10,11 +10,11 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from maze_inference.pipeline import Completion
 from maze_inference.context import detect_indent_unit
 from maze_inference.document import Document
 from maze_inference.errors import UnsupportedLanguage
 from maze_inference.languages import Language, get_language, language_for_path
+from maze_inference.pipeline import Completion
 from pygls.exceptions import JsonRpcInvalidParams
 
 from maze_lsp.engine_manager import EngineManager

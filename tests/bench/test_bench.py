@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from maze_workshop.bench import latency, quality
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.engines.embedded import EmbeddedEngine
 from maze_inference.languages import LANGUAGES
 from maze_inference.tokenization import load_tokenizer
+from maze_workshop.bench import latency, quality
 
 
 def _maze(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

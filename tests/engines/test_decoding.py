@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from maze_inference.decoding import _dedent_cut, _repeat_cut
 
 

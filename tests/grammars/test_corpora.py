@@ -15,10 +15,10 @@ import llguidance
 import numpy as np
 import pytest
 from maze_inference.constraint.check import Verdict, byte_tokenizer, check_bytes, corpus_limits
-from maze_workshop.corpus.grammar_acceptance import reference_accepts
 from maze_inference.constraint.grammars import GrammarVariant, compiled_grammar, grammars_dir
 from maze_inference.context import detect_indent_unit
 from maze_inference.languages import LANGUAGES, Language
+from maze_workshop.corpus.grammar_acceptance import reference_accepts
 
 CORPORA = grammars_dir() / "corpora"
 KINDS = ("accept", "prefix", "reject", "block_tail")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 from maze_inference.document import Document, Position
-from maze_inference.languages import get_language
 from maze_inference.final_check import count_errors
+from maze_inference.languages import get_language
 from pytest_lsp import LanguageClient
 
 from tests.conftest import Sample

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from maze_workshop.bench.stdio import StdioClient
 from maze_inference.engines.embedded import default_model_dir
+from maze_workshop.bench.stdio import StdioClient
 
 TIMEOUT_MS = 1500
 REST_S = 5.0  # engine_manager.RETRY_S

@@ -9,13 +9,13 @@ import llguidance
 import pytest
 from fastapi import FastAPI
 from maze_inference.client import MazeClient
-from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.document import Document
 from maze_inference.engines import EngineSettings, create_engine
 from maze_inference.engines.base import CompletionRequest, Engine, GenerateRequest
 from maze_inference.engines.remote import RemoteEngine
 from maze_inference.errors import EngineUnavailable
 from maze_inference.languages import get_language
+from maze_inference.pipeline import CompletionSettings, complete_at
 
 from tests.service.conftest import free_port, serve_in_thread
 from tests.service.seed import assert_insertion_keeps_parse, lark

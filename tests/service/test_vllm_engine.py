@@ -22,18 +22,14 @@ import pytest
 from maze_inference.constraint.cursor import ConstraintBackend, CursorConstraint
 from maze_inference.context import Mode, extract_context
 from maze_inference.document import Document
-from maze_inference.engines.local import FimFormat
 from maze_inference.engines.vllm import (
     ConstrainedBatch,
     GrammarTemplates,
-    PromptWindow,
     VLLMEngine,
     allowed_tokens,
     context_from_wire,
     context_to_wire,
     cursor_args,
-    fim_prompt,
-    fitted_window,
     grammar_args,
     valid_text,
 )
@@ -274,28 +270,6 @@ def test_valid_text_cuts_back_to_where_the_suffix_joins(tokenizer: ModelTokenize
     full = tokenizer.encode("a + b  # sum")
     stopped = "a + b  "  # vLLM's text cut at a stop string "#" inside a token
     assert valid_text(backend.at_cursor(ctx), full, stopped, ended_by_eos=False) == "a + b  "
-
-
-def test_fim_prompt_keeps_its_left_edge_while_typing(tokenizer: ModelTokenizer) -> None:
-    body = "".join(f"def f{i}(x):\n    return x * {i}\n\n" for i in range(400))
-    window = PromptWindow(prefix_tokens=512, suffix_tokens=64, anchor_chars=1024)
-    fim = FimFormat()
-    before = fim_prompt(tokenizer, fim, context("python", body + "y = f1(", ")\n"), window)
-    after = fim_prompt(tokenizer, fim, context("python", body + "y = f1(2", ")\n"), window)
-    assert before[0] == tokenizer.special_id(fim.prefix) and before[-1] == tokenizer.special_id(fim.middle)
-    assert len(before) <= 512 + 64 + 3
-    shared = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
-    assert shared > len(before) // 2  # the prefix cache can reuse everything up to the cursor
-
-
-def test_prompt_fits_a_short_context_model(tokenizer: ModelTokenizer) -> None:
-    """A 1,024-token model with the default 2,048 + 512 window: the prompt shrinks, it is not refused."""
-    body = "".join(f"def f{i}(x):\n    return x * {i}\n\n" for i in range(400))
-    window = fitted_window(PromptWindow(), 1024 - 16)
-    prompt = fim_prompt(tokenizer, FimFormat(), context("python", body + "y = f1(", ")\n" + body), window)
-    assert len(prompt) <= 1024 - 16
-    assert window.prefix_tokens > 4 * window.suffix_tokens - 8  # the proportions are kept
-    assert fitted_window(PromptWindow(), 100_000) == PromptWindow()
 
 
 def test_context_survives_the_wire() -> None:

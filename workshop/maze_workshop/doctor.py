@@ -55,10 +55,10 @@ def _grammar(language_id: str) -> Callable[[], str]:
 
 def _model(model_dir: str | None) -> Callable[[], str]:
     def check() -> str:
-        from maze_inference.pipeline import CompletionSettings, complete_at
         from maze_inference.document import Document
         from maze_inference.engines.embedded import EmbeddedEngine
         from maze_inference.languages import get_language
+        from maze_inference.pipeline import CompletionSettings, complete_at
 
         engine = EmbeddedEngine(model_dir)
         lang = get_language("python")

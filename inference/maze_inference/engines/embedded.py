@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from maze_inference.constraint.cursor import ConstraintBackend
-from maze_inference.engines.local import FimFormat, LoadedModel, LocalEngine, PromptBudget
+from maze_inference.engines.local import LoadedModel, LocalEngine
+from maze_inference.engines.prefix_cache import PrefixCache
 from maze_inference.errors import EngineUnavailable
+from maze_inference.prompts import FimFormat, PromptWindow
 from maze_inference.tokenization import load_tokenizer
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class OnnxLogitsModel:
     """Next-token logits with a KV cache that survives between requests.
 
     A new prompt that shares a prefix with the cached sequence (the user typed a character) only
-    runs its changed tail through the model.
+    runs its changed tail through the model, in the chunks `PrefixCache` chooses.
     """
 
     def __init__(self, model_dir: Path, config: dict, threads: int) -> None:
@@ -63,16 +64,15 @@ class OnnxLogitsModel:
                                             providers=["CPUExecutionProvider"])
         self.layers = int(config["num_layers"])
         self.kv_shape = (1, int(config["num_kv_heads"]), 0, int(config["head_dim"]))
-        self._ids: list[int] = []
+        self.cache = PrefixCache()
         self._past: list[NDArray[np.float32]] = self._empty_past()
-        self._reused = 0
 
     def _empty_past(self) -> list[NDArray[np.float32]]:
         return [np.zeros(self.kv_shape, dtype=np.float32) for _ in range(2 * self.layers)]
 
     @property
     def reused_tokens(self) -> int:
-        return self._reused
+        return self.cache.reused
 
     def _run(self, ids: Sequence[int]) -> NDArray[np.float32]:
         feeds: dict[str, NDArray] = {"input_ids": np.asarray([ids], dtype=np.int64)}
@@ -81,28 +81,25 @@ class OnnxLogitsModel:
             feeds[f"past_value_{i}"] = self._past[2 * i + 1]
         outputs = self.session.run(None, feeds)
         self._past = list(outputs[1:])
-        self._ids.extend(ids)
         return outputs[0][0]
 
     def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
-        common = 0
-        limit = min(len(ids), len(self._ids)) - 1  # always recompute at least the last token
-        while common < limit and self._ids[common] == ids[common]:
-            common += 1
-        if common == 0:
-            self._past = self._empty_past()
-        else:
-            self._past = [np.ascontiguousarray(p[:, :, :common]) for p in self._past]
-        self._ids = list(ids[:common])
-        self._reused = common
+        keep = self.cache.plan(ids)
+        self._past = [np.ascontiguousarray(p[:, :, :keep]) for p in self._past] if keep else self._empty_past()
         try:
-            return self._run(ids[common:])
+            for chunk in self.cache.chunks(ids, keep):
+                logits = self._run(chunk)
         except Exception:
-            self._ids, self._past = [], self._empty_past()  # never reuse a cache in an unknown state
+            self.cache.reset()  # never reuse a cache in an unknown state
+            self._past = self._empty_past()
             raise
+        self.cache.prefilled(ids)
+        return logits
 
     def step(self, token: int) -> NDArray[np.float32]:
-        return self._run([token])
+        logits = self._run([token])
+        self.cache.stepped(token)
+        return logits
 
 
 class EmbeddedEngine(LocalEngine):
@@ -111,8 +108,8 @@ class EmbeddedEngine(LocalEngine):
     name = "embedded"
 
     def __init__(self, model_dir: str | Path | None = None, threads: int | None = None,
-                 budget: PromptBudget = PromptBudget()) -> None:
-        super().__init__(budget)
+                 window: PromptWindow = PromptWindow()) -> None:
+        super().__init__(window)
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         self.threads = threads or min(4, os.cpu_count() or 1)
 
@@ -126,4 +123,4 @@ class EmbeddedEngine(LocalEngine):
         model = OnnxLogitsModel(self.model_dir, config, self.threads)
         fim = FimFormat(**config.get("fim", {}))
         log.info("embedded engine: %s (%s params, %s layers)", self.model_dir, config.get("params"), config["num_layers"])
-        return LoadedModel(model, tokenizer, ConstraintBackend(tokenizer), fim, int(config.get("max_positions", 1024)))
+        return LoadedModel.build(model, tokenizer, fim, int(config.get("max_positions", 1024)))

@@ -27,6 +27,7 @@ from maze_inference.engines.base import (
     Timings,
 )
 from maze_inference.errors import EngineUnavailable, MazeError
+from maze_inference.prompts import FimFormat, FimIds, PromptWindow, fim_layout, prefix_tokens, suffix_tokens
 from maze_inference.tokenization import ModelTokenizer
 
 log = logging.getLogger(__name__)
@@ -34,31 +35,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class FimFormat:
-    """Fill-in-the-middle prompt layout; token names default to Qwen2.5-Coder's."""
-
-    prefix: str = "<|fim_prefix|>"
-    suffix: str = "<|fim_suffix|>"
-    middle: str = "<|fim_middle|>"
-    # "psm": <pre>P<suf>S<mid>, then the middle. "spm" (as trained by maze and Code Llama): <pre><suf>S<mid>P,
-    # then the middle: the suffix comes first, so typing at the cursor keeps the cached prompt valid.
-    order: str = "psm"
-
-
-@dataclass(frozen=True)
-class PromptBudget:
-    prefix_tokens: int = 384
-    suffix_tokens: int = 128
-
-
 @dataclass
 class LoadedModel:
     model: LogitsModel
     tokenizer: ModelTokenizer
     backend: ConstraintBackend
-    fim: FimFormat
+    fim: FimIds
     max_positions: int
+
+    @classmethod
+    def build(cls, model: LogitsModel, tokenizer: ModelTokenizer, fim: FimFormat, max_positions: int) -> LoadedModel:
+        return cls(model, tokenizer, ConstraintBackend(tokenizer), FimIds.resolve(fim, tokenizer.hf.token_to_id),
+                   max_positions)
 
 
 class LocalEngine:
@@ -66,13 +54,12 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, budget: PromptBudget = PromptBudget()) -> None:
-        self.budget = budget
+    def __init__(self, window: PromptWindow = PromptWindow()) -> None:
+        self.window = window
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"maze-{self.name}")
         self._loaded: LoadedModel | None = None
         self._load_error: Exception | None = None
         self._load_lock = asyncio.Lock()
-        self._anchor: int | None = None  # absolute offset where the last prompt's prefix began
 
     # ---- subclass hooks --------------------------------------------------------------------------
 
@@ -186,51 +173,18 @@ class LocalEngine:
             raise EngineUnavailable(f"{self.name} engine failed: {type(exc).__name__}: {exc}") from exc
 
     def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int) -> tuple[list[int], bytes]:
-        """The FIM prompt and the healed bytes.
+        """The FIM prompt (`prompts.py`, as every engine builds it) and the healed bytes.
 
         Token healing: the cursor usually splits a token (`    ` before `return`, `pri` of `print`), and a
         prompt that ends on such a piece is one the model never saw in training. So the prefix's last
         token is taken off the prompt and the output is made to start with its bytes instead.
         """
-        tok, fim = loaded.tokenizer, loaded.fim
-        room = max(16, loaded.max_positions - max_new)
-        suffix_ids = tok.encode(context.suffix[: self.budget.suffix_tokens * 8])[: self.budget.suffix_tokens]
-        prefix_budget = min(self.budget.prefix_tokens, room - len(suffix_ids) - 3)
-        prefix_ids = self._prefix_ids(tok, context, prefix_budget)
+        tok = loaded.tokenizer
+        window = self.window.fitted(max(16, loaded.max_positions - max_new))
+        suffix_ids = suffix_tokens(tok.encode, context.suffix, window)
+        prefix_ids = prefix_tokens(tok.encode, context.prefix, context.prefix_start, window)
         heal = tok.token_bytes[prefix_ids.pop()] if prefix_ids else b""
-        p, s, m = (tok.special_id(t) for t in (fim.prefix, fim.suffix, fim.middle))
-        if fim.order == "spm":
-            return [p, s, *suffix_ids, m, *prefix_ids], heal
-        return [p, *prefix_ids, s, *suffix_ids, m], heal
-
-
-    def _prefix_ids(self, tok: ModelTokenizer, context: CursorContext, budget: int) -> list[int]:
-        """The prompt's prefix tokens, from a left edge that stays put while the user types.
-
-        Taking "the last N tokens" would shift the prompt by a token per keystroke and defeat the KV
-        cache. Instead the prefix starts at a remembered line start (the anchor) while it fits the
-        budget; when it no longer fits, a new anchor is chosen with a quarter of the budget to spare.
-        """
-        cursor = context.prefix_start + len(context.prefix)
-        anchor = self._anchor
-        # Reuse the anchor only when the text from it can fit the budget (at least 1 char per token):
-        # an anchor from another document, or far back, would tokenize arbitrarily much text.
-        if anchor is not None and context.prefix_start <= anchor <= cursor and cursor - anchor <= budget * 8:
-            ids = tok.encode(context.prefix[anchor - context.prefix_start :])
-            if len(ids) <= budget:
-                return ids
-        window = context.prefix[-budget * 6 :]
-        encoding = tok.hf.encode(window, add_special_tokens=False)
-        keep = (budget * 3) // 4
-        if len(encoding.ids) <= keep:
-            self._anchor = cursor - len(window)
-            return list(encoding.ids)
-        first = encoding.offsets[len(encoding.ids) - keep][0]
-        line_start = window.find("\n", first) + 1 or first
-        if line_start >= len(window):
-            line_start = first
-        self._anchor = cursor - len(window) + line_start
-        return tok.encode(window[line_start:])[-budget:]
+        return fim_layout(loaded.fim, prefix_ids, suffix_ids), heal
 
 
 def _block_indent(context: CursorContext) -> int:

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from maze_inference.constraint.cursor import ConstraintBackend
-from maze_inference.engines.local import FimFormat, LoadedModel, LocalEngine, PromptBudget
+from maze_inference.engines.local import LoadedModel, LocalEngine
+from maze_inference.engines.prefix_cache import PrefixCache
 from maze_inference.errors import EngineUnavailable
+from maze_inference.prompts import FimFormat, PromptWindow
 from maze_inference.tokenization import ModelTokenizer
 
 log = logging.getLogger(__name__)
@@ -32,50 +33,50 @@ class TorchLogitsModel:
         self.torch = torch
         self.model = model
         self.device = device
-        self._ids: list[int] = []
-        self._cache: Any = None
-        self._reused = 0
+        self.cache = PrefixCache()
+        self._kv: Any = None
 
     @property
     def reused_tokens(self) -> int:
-        return self._reused
+        return self.cache.reused
 
     def _forward(self, ids: Sequence[int]) -> NDArray[np.float32]:
         torch = self.torch
         with torch.inference_mode():
             inputs = torch.tensor([list(ids)], dtype=torch.long, device=self.device)
-            out = self.model(input_ids=inputs, past_key_values=self._cache, use_cache=True, logits_to_keep=1)
-        self._cache = out.past_key_values
-        self._ids.extend(ids)
+            out = self.model(input_ids=inputs, past_key_values=self._kv, use_cache=True, logits_to_keep=1)
+        self._kv = out.past_key_values
         return out.logits[0, -1].float().cpu().numpy()
 
     def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
-        common = 0
-        limit = min(len(ids), len(self._ids)) - 1
-        while common < limit and self._ids[common] == ids[common]:
-            common += 1
-        if common == 0 or self._cache is None:
-            self._cache, common = None, 0
-        elif len(self._ids) > common:
-            self._cache.crop(common - len(self._ids))  # negative: drop that many tokens (transformers >= 5.17)
-        self._ids = list(ids[:common])
-        self._reused = common
+        keep = self.cache.plan(ids)
+        if keep == 0 or self._kv is None:
+            self._kv, keep = None, 0
+            self.cache.reused = 0
+        elif len(self.cache.ids) > keep:
+            self._kv.crop(keep)
         try:
-            return self._forward(ids[common:])
+            for chunk in self.cache.chunks(ids, keep):
+                logits = self._forward(chunk)
         except Exception:
-            self._ids, self._cache = [], None
+            self.cache.reset()
+            self._kv = None
             raise
+        self.cache.prefilled(ids)
+        return logits
 
     def step(self, token: int) -> NDArray[np.float32]:
-        return self._forward([token])
+        logits = self._forward([token])
+        self.cache.stepped(token)
+        return logits
 
 
 class TransformersEngine(LocalEngine):
     name = "transformers"
 
     def __init__(self, model_dir: str | Path, device: str | None = None, fim: FimFormat = FimFormat(),
-                 budget: PromptBudget = PromptBudget(), dtype: str = "auto") -> None:
-        super().__init__(budget)
+                 window: PromptWindow = PromptWindow(), dtype: str = "auto") -> None:
+        super().__init__(window)
         self.model_dir = Path(model_dir)
         self.device = device
         self.fim = fim
@@ -103,4 +104,4 @@ class TransformersEngine(LocalEngine):
         tokenizer = ModelTokenizer.from_file(tokenizer_json, eos_token=eos)
         max_positions = int(getattr(model.config, "max_position_embeddings", 4096))
         log.info("transformers engine: %s on %s (%s)", self.model_dir, device, dtype)
-        return LoadedModel(TorchLogitsModel(model, device), tokenizer, ConstraintBackend(tokenizer), self.fim, max_positions)
+        return LoadedModel.build(TorchLogitsModel(model, device), tokenizer, self.fim, max_positions)

@@ -24,14 +24,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import metadata
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.responses import Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
-from maze_inference.pipeline import Completion, CompletionSettings, complete_at
 from maze_inference.constraint.grammars import available_grammars
 from maze_inference.document import Document
 from maze_inference.engines.base import (
@@ -41,13 +40,15 @@ from maze_inference.engines.base import (
     GenerateRequest,
     GenerateResult,
 )
+from maze_inference.engines.lifecycle import EngineLifecycle, EngineState
 from maze_inference.errors import EngineTimeout, MazeError
 from maze_inference.languages import SUPPORTED_NAMES, Language, get_language
-from maze_inference.service.engine_state import EngineState
+from maze_inference.pipeline import Completion, CompletionSettings, complete_at
+from maze_inference.service.code_validation import validate_output
 from maze_inference.service.errors import InvalidRequest, install_handlers, status_of
-from maze_inference.service.request_grammars import GrammarChecker, RequestGrammar, language_grammar
 from maze_inference.service.guard import GuardMiddleware
 from maze_inference.service.metrics import Metrics, MetricsMiddleware
+from maze_inference.service.request_grammars import GrammarChecker, RequestGrammar, language_grammar
 from maze_inference.service.schemas import (
     CompleteBody,
     CompleteResponse,
@@ -58,7 +59,6 @@ from maze_inference.service.schemas import (
     TimingsOut,
 )
 from maze_inference.service.settings import ServiceSettings
-from maze_inference.service.code_validation import validate_output
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Service:
     """What the route handlers share: engine state, settings, grammar checker, metrics."""
 
     def __init__(self, engine: Engine, settings: ServiceSettings, checker: GrammarChecker) -> None:
-        self.state = EngineState(engine, load_wait_s=settings.load_wait_s)
+        self.state = EngineLifecycle(engine)
         self.settings = settings
         self.checker = checker
         self.metrics = Metrics()
@@ -132,7 +132,7 @@ class Service:
         deadline = self.deadline(body.timeout_ms)
         language = get_language(body.language)
         self.check_limits(body.max_tokens)
-        return await self.state.ready(deadline), language, deadline
+        return await self.state.ready(deadline, self.settings.load_wait_s), language, deadline
 
     async def complete(self, engine: Engine, language: Language, body: CompleteBody,
                        deadline: float) -> CompleteResponse:
@@ -177,7 +177,7 @@ class Service:
         language = get_language(body.language) if body.language else None
         self.check_limits(body.max_tokens)
         grammar = await self.request_grammar(body, language)
-        engine = await self.state.ready(deadline)
+        engine = await self.state.ready(deadline, self.settings.load_wait_s)
         request = GenerateRequest(prompt=body.prompt, grammar=grammar.grammar, max_tokens=body.max_tokens,
                                   temperature=body.temperature, stop=tuple(body.stop), deadline=deadline,
                                   seed=body.seed)
@@ -225,7 +225,7 @@ class Service:
         self.state.start_loading()  # a probe after a failed load retries it (rate-limited)
         self.metrics.engine_ready.set(1 if engine.ready else 0)
         return Health(
-            status=self.state.status,  # type: ignore[arg-type]
+            status=_HEALTH_STATUS[self.state.state],
             warm=engine.ready,
             engine=engine.name,
             model=public_model_name(engine.model_name),
@@ -241,6 +241,12 @@ class Service:
         if self.state.error is None or self.settings.api_key is None:
             return self.state.error
         return "the engine failed to load; the server log has the details"
+
+
+_HEALTH_STATUS: dict[EngineState, Literal["ok", "loading", "unavailable"]] = {
+    EngineState.READY: "ok", EngineState.LOADING: "loading", EngineState.IDLE: "loading",
+    EngineState.RESTING: "unavailable",
+}
 
 
 def _loop_time(deadline: float) -> float:

@@ -8,16 +8,16 @@ model cannot hide a mismatch), and `json.loads` for JSON schemas.
 
 from __future__ import annotations
 
-import ast
 import json
 
 import llguidance
 
 from maze_inference.constraint.check import byte_tokenizer, corpus_limits
+from maze_inference.final_check import count_errors
 from maze_inference.languages import Language
 from maze_inference.service.request_grammars import RequestGrammar
 from maze_inference.service.schemas import Validation
-from maze_inference.final_check import count_errors
+from maze_inference.syntax import python_syntax_error
 
 
 def matches_grammar(grammar: str, text: str) -> bool:
@@ -58,12 +58,10 @@ def validate_output(text: str, language: Language | None, grammar: RequestGramma
         if not ts_ok:
             problems.append(f"tree-sitter ({language.id}) found {ts_errors} error node(s)")
         if language.id == "python":
-            try:
-                ast.parse(text)
-                python_ok = True
-            except SyntaxError as exc:
-                python_ok = False
-                problems.append(f"ast.parse: {exc.msg} (line {exc.lineno})")
+            error = python_syntax_error(text)
+            python_ok = error is None
+            if error is not None:
+                problems.append(f"python: {error}")
     return Validation(
         valid=not problems,
         grammar_match=grammar_match,

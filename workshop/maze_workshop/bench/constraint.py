@@ -17,15 +17,15 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from maze_workshop.bench.report import percentile
-from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.constraint.grammars import grammars_dir
 from maze_inference.context import extract_context
 from maze_inference.document import Document
 from maze_inference.engines.base import Engine
 from maze_inference.languages import LANGUAGES, Language
+from maze_inference.pipeline import CompletionSettings, complete_at
+
+from maze_workshop.bench.report import percentile
 
 log = logging.getLogger(__name__)
 

@@ -14,15 +14,16 @@ import random
 import time
 from pathlib import Path
 
-from maze_workshop.bench.report import percentile, progress
-from maze_workshop.bench.stdio import StdioClient
 from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.constraint.grammars import grammars_dir
 from maze_inference.context import detect_indent_unit, extract_context
 from maze_inference.document import Change, Document, Position, Range
+from maze_inference.final_check import adds_parse_error
 from maze_inference.languages import LANGUAGES, Language
 from maze_inference.postprocess import postprocess
-from maze_inference.final_check import adds_parse_error
+
+from maze_workshop.bench.report import percentile, progress
+from maze_workshop.bench.stdio import StdioClient
 
 
 def synthetic_file(language: Language, lines: int) -> str:
@@ -153,8 +154,8 @@ def measure_cold_completions(samples: int, seed: int = 0) -> dict:
     """
     import asyncio
 
-    from maze_inference.pipeline import CompletionSettings, complete_at
     from maze_inference.engines.embedded import EmbeddedEngine
+    from maze_inference.pipeline import CompletionSettings, complete_at
 
     engine = EmbeddedEngine()
     rng = random.Random(seed)

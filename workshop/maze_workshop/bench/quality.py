@@ -26,16 +26,17 @@ import json
 import random
 import re
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from maze_workshop.bench.report import progress as report_progress
-from maze_workshop.bench.sandbox import run_python
-from maze_inference.pipeline import CompletionSettings, complete_at, context_at
 from maze_inference.document import Document
 from maze_inference.engines.base import CompletionRequest, Engine
 from maze_inference.languages import get_language
+from maze_inference.pipeline import CompletionSettings, complete_at, context_at
+from maze_inference.syntax import python_syntax_error
+
+from maze_workshop.bench.report import progress as report_progress
+from maze_workshop.bench.sandbox import run_python
 
 DECODERS = ("constrained", "unconstrained", "truncation")
 FILES = {
@@ -140,16 +141,6 @@ async def _complete(engine: Engine, task: Task, decoder: str, max_tokens: int) -
     return truncate_like_peers(raw, task.after, task.kind == "single") if decoder == "truncation" else raw
 
 
-def _parses(code: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(code, "<filled>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
-    return True
-
-
 def _normalise(code: str) -> str:
     return re.sub(r"\s+", " ", code).strip()
 
@@ -171,7 +162,7 @@ def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tok
             program = task.program(completion)
             runnable = program + "\n" + task.test + f"\ncheck({task.entry_point})\n"
             row = {"task": task.task_id, "kind": task.kind, "decoder": decoder, "seconds": elapsed,
-                   "parses": _parses(program), "exact": _normalise(completion) == _normalise(task.expected()),
+                   "parses": python_syntax_error(program) is None, "exact": _normalise(completion) == _normalise(task.expected()),
                    "empty": not completion.strip()}
             rows.append(row)
             pending.append((row, pool.submit(run_python, runnable, timeout_s)))

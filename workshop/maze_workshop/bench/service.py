@@ -19,9 +19,10 @@ import sys
 import time
 from collections.abc import Iterator
 
-from maze_workshop.bench.report import percentile
 from maze_inference.client import MazeClient
 from maze_inference.errors import MazeError
+
+from maze_workshop.bench.report import percentile
 
 CONTEXTS = (
     ("python", "def scale(values, factor):\n    result = []\n    for v in values:\n        result.append(",

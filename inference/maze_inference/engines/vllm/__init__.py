@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from maze_inference.engines.vllm.batch import ConstrainedBatch, GrammarTemplates, RowState, allowed_tokens
-from maze_inference.engines.vllm.engine import PromptWindow, VLLMEngine, fim_prompt, fitted_window, valid_text
+from maze_inference.engines.vllm.engine import VLLMEngine, fim_prompt, valid_text
 from maze_inference.engines.vllm.processor import PROCESSOR_FQCN
 from maze_inference.engines.vllm.wire import (
     EXTRA_ARGS_KEY,
@@ -55,6 +55,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["EXTRA_ARGS_KEY", "PROCESSOR_FQCN", "ConstrainedBatch", "GrammarTemplates", "PromptWindow", "RowState",
-           "VLLMEngine", "allowed_tokens", "context_from_wire", "context_to_wire", "cursor_args", "fim_prompt", "fitted_window",
+__all__ = ["EXTRA_ARGS_KEY", "PROCESSOR_FQCN", "ConstrainedBatch", "GrammarTemplates", "RowState",
+           "VLLMEngine", "allowed_tokens", "context_from_wire", "context_to_wire", "cursor_args", "fim_prompt",
            "grammar_args", "valid_text"]

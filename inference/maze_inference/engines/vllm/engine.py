@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel, CursorConstraint
@@ -22,7 +22,6 @@ from maze_inference.engines.base import (
     GenerateResult,
     Timings,
 )
-from maze_inference.engines.local import FimFormat
 from maze_inference.engines.vllm.batch import GrammarTemplates
 from maze_inference.engines.vllm.processor import (
     PROCESSOR_FQCN,
@@ -32,6 +31,15 @@ from maze_inference.engines.vllm.processor import (
 )
 from maze_inference.engines.vllm.wire import cursor_args, grammar_args
 from maze_inference.errors import EngineTimeout, EngineUnavailable
+from maze_inference.prompts import (
+    FimFormat,
+    FimIds,
+    PromptWindow,
+    fim_format_of,
+    fim_layout,
+    prefix_tokens,
+    suffix_tokens,
+)
 from maze_inference.tokenization import ModelTokenizer
 
 if TYPE_CHECKING:
@@ -40,50 +48,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class PromptWindow:
-    """Prompt sizes in tokens, and the step that keeps the prompt's left edge still while typing."""
-
-    prefix_tokens: int = 2048
-    suffix_tokens: int = 512
-    anchor_chars: int = 2048  # the window starts on a multiple of this (then the next line start)
-
-
-def fim_prompt(tok: ModelTokenizer, fim: FimFormat, context: CursorContext, window: PromptWindow) -> list[int]:
-    """The FIM prompt, with a left edge that moves in `anchor_chars` steps, not per keystroke.
-
-    vLLM's prefix cache reuses KV blocks of an identical token prefix across requests and users;
-    "the last N tokens" would shift the prompt by a token per keystroke and miss it every time.
-    Unlike the local engine's remembered anchor, this is stateless, so it holds for many users.
-    """
-    cursor = context.prefix_start + len(context.prefix)
-    step = window.anchor_chars
-    start = max(context.prefix_start, (cursor - window.prefix_tokens * 4) // step * step)
-    while True:
-        text = context.prefix[start - context.prefix_start :]
-        if start > context.prefix_start:  # start on a line, not mid-token
-            newline = text.find("\n")
-            text = text[newline + 1 :] if 0 <= newline < len(text) - 1 else text
-        prefix_ids = tok.encode(text)
-        if len(prefix_ids) <= window.prefix_tokens or start + step >= cursor:
-            break
-        start += step  # too many tokens: move the edge by whole steps, so it still stays put while typing
-    prefix_ids = prefix_ids[-window.prefix_tokens :]
-    suffix_ids = tok.encode(context.suffix[: window.suffix_tokens * 8])[: window.suffix_tokens]
-    p, s, m = (tok.special_id(t) for t in (fim.prefix, fim.suffix, fim.middle))
-    if fim.order == "spm":
-        return [s, *suffix_ids, p, *prefix_ids, m]
-    return [p, *prefix_ids, s, *suffix_ids, m]
-
-
-def fitted_window(window: PromptWindow, room: int) -> PromptWindow:
-    """`window`, shrunk in proportion where prefix + suffix (+ 3 FIM tokens) would not fit in `room` tokens."""
-    wanted = window.prefix_tokens + window.suffix_tokens + 3
-    if wanted <= room:
-        return window
-    scale = max(room - 3, 2) / (wanted - 3)
-    return dataclasses.replace(window, prefix_tokens=max(1, int(window.prefix_tokens * scale)),
-                               suffix_tokens=max(1, int(window.suffix_tokens * scale)))
+def fim_prompt(tok: ModelTokenizer, fim: FimIds, context: CursorContext, window: PromptWindow) -> list[int]:
+    """The FIM prompt as every engine builds it (`prompts.py`); its stateless left edge lets vLLM's
+    prefix cache reuse KV blocks of an identical prompt prefix across keystrokes and users."""
+    prefix_ids = prefix_tokens(tok.encode, context.prefix, context.prefix_start, window)
+    return fim_layout(fim, prefix_ids, suffix_tokens(tok.encode, context.suffix, window))
 
 
 def valid_text(constraint: CursorConstraint, token_ids: Sequence[int], text: str, *, ended_by_eos: bool) -> str:
@@ -122,6 +91,7 @@ class _Model:
     tokenizer: ModelTokenizer
     backend: ConstraintBackend
     templates: GrammarTemplates
+    fim: FimIds
     max_model_len: int
     chat: Any | None  # a transformers tokenizer whose chat template wraps /v1/generate prompts
 
@@ -141,8 +111,8 @@ class VLLMEngine:
         generate_gpu_memory_utilization: float | None = None,
         generate_quantization: str | None = None,
         async_scheduling: bool | None = None,
-        fim: FimFormat = FimFormat(),
-        window: PromptWindow = PromptWindow(),
+        fim: FimFormat | None = None,
+        window: PromptWindow = PromptWindow(prefix_tokens=2048, suffix_tokens=512, anchor_chars=2048),
         engine_args: dict[str, Any] | None = None,
     ) -> None:
         self.model_path = model_path
@@ -218,7 +188,8 @@ class VLLMEngine:
 
             chat_tokenizer = AutoTokenizer.from_pretrained(path)
         log.info("vllm: %s ready in %.1f s", path, time.perf_counter() - started)
-        return _Model(path, llm, tokenizer, backend, GrammarTemplates(backend),
+        fim = FimIds.resolve(self.fim or fim_format_of(Path(path)), tokenizer.hf.token_to_id)
+        return _Model(path, llm, tokenizer, backend, GrammarTemplates(backend), fim,
                       int(llm.model_config.max_model_len), chat_tokenizer)
 
     # ---- Engine protocol ---------------------------------------------------------------------------
@@ -234,8 +205,7 @@ class VLLMEngine:
         if request.constrained:
             constraint = await asyncio.to_thread(model.backend.at_cursor, context)
         level = constraint.level.value if constraint is not None else ConstraintLevel.NONE.value
-        prompt = fim_prompt(model.tokenizer, self.fim, context,
-                            fitted_window(self.window, model.max_model_len - request.max_tokens))
+        prompt = fim_prompt(model.tokenizer, model.fim, context, self.window.fitted(model.max_model_len - request.max_tokens))
         stop = [*request.stop, *(["\n"] if context.mode is Mode.LINE else [])]
         params = SamplingParams(
             max_tokens=request.max_tokens, temperature=request.temperature,
