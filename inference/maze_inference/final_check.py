@@ -1,18 +1,48 @@
-"""The final guard: a completion may not add a parse error to the document.
+"""The final guard: a completion is shown only if the edited region still parses.
 
 The grammar constrains generation, but our grammars are approximations and the fallback level
-`none` has no grammar at all, so every candidate is inserted into a copy of the tree and reparsed
-incrementally by tree-sitter. Errors are counted only in the top-level items around the edit, so
-the check costs what the enclosing item costs, not the whole file. A candidate that adds errors is
-dropped (never trimmed: a trimmed candidate is a different, unchecked one).
+`none` has no grammar at all, so every candidate is inserted into a copy of the region around the
+cursor (the top-level items from the grammar's restart point through the suffix window) and both
+versions are parsed by tree-sitter, each on its own: a top-level item parses the same alone as in
+its file, and this keeps the cost to that of the items, where reparsing the whole document would
+grow with it. The insertion breaks the region (`Break`) when, afterwards,
+* an ERROR/MISSING node touches the lines of the insertion or the next line of code (the cursor's
+  statement must be whole: a completion that leaves the error it was asked to fill is not shown, also
+  when the error shows only on the next line, like the body of a removed `if` line),
+* any other ERROR/MISSING node is not one that was already there (moving an error is a break: a
+  `{` that takes the enclosing block's `}` parses "as many errors" but elsewhere),
+* the text after the cursor now lies inside a comment or string that begins before it,
+* for Python, CPython's compiler rejects the region it accepted before (it sees what tree-sitter's
+  error recovery forgives: a block never indented, `try:` with no `except`).
+A failing candidate is dropped, never trimmed here: a trimmed candidate is a different one, and the
+pipeline checks it again.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
+
 import tree_sitter
 
 from maze_inference.languages import Language
-from maze_inference.syntax import items_between, python_syntax_error
+from maze_inference.syntax import items_between, python_error_line
+
+
+class Break(str, Enum):
+    ERROR_AT_CURSOR = "error_at_cursor"
+    NEW_ERROR = "new_error"
+    SWALLOWS_SUFFIX = "swallows_suffix"
+    PYTHON = "python"
+
+
+@dataclass(frozen=True)
+class Region:
+    """Bytes [lo, hi) of the document that the check parses, and the cursor's byte offset in it."""
+
+    lo: int
+    hi: int
+    cursor: int
 
 
 def count_errors(node: tree_sitter.Node, lo: int, hi: int) -> int:
@@ -22,53 +52,116 @@ def count_errors(node: tree_sitter.Node, lo: int, hi: int) -> int:
         if child.is_error or child.is_missing:
             total += 1
         if child.has_error:
-            total += _errors_below(child)
+            total += len(_error_spans(child))
     return total
 
 
-def _errors_below(node: tree_sitter.Node) -> int:
-    """Count error nodes under `node`, descending only into subtrees that contain one."""
-    count = 0
-    stack = [node]
+def _error_spans(node: tree_sitter.Node) -> list[tuple[int, int]]:
+    """(start, end) of every ERROR/MISSING node under `node` (itself included), descending only where one is."""
+    spans = [(node.start_byte, node.end_byte)] if node.is_error or node.is_missing else []
+    stack = [node] if node.has_error else []
     while stack:
         for child in stack.pop().children:
             if child.is_error or child.is_missing:
-                count += 1
+                spans.append((child.start_byte, child.end_byte))
             if child.has_error:
                 stack.append(child)
-    return count
+    return spans
 
 
-def adds_parse_error(
-    language: Language,
-    source: bytes,
-    tree: tree_sitter.Tree,
-    byte_offset: int,
-    insertion: str,
-    region_start: int,
-    region_end: int,
-) -> bool:
-    """Whether inserting `insertion` at `byte_offset` adds syntax errors to the items around it.
-
-    Only the top-level items overlapping [`region_start`, `region_end`] (the restart point to the end of
-    the suffix window) are parsed, before and after the insertion, each on its own: a top-level item
-    parses the same alone as in its file, and this keeps the cost to that of the items, where
-    reparsing the whole document would grow with it. For Python, CPython's compiler also checks the
-    items (it sees what tree-sitter's error recovery forgives: a block never indented, `try:` with no
-    `except`); only items that compiled before can count against the insertion.
-    """
+def region_around(tree: tree_sitter.Tree, source: bytes, byte_offset: int, region_start: int, region_end: int) -> Region:
+    """The top-level items overlapping [`region_start`, `region_end`], widened to hold the cursor."""
     items = items_between(tree.root_node, region_start, region_end)
     lo = min([region_start, *(item.start_byte for item in items)])
     hi = max([min(region_end, len(source)), byte_offset, *(item.end_byte for item in items)])
-    lo, hi = max(0, lo), min(len(source), hi)
+    return Region(max(0, lo), min(len(source), hi), byte_offset)
+
+
+def check_insertion(language: Language, source: bytes, region: Region, insertion: str) -> Break | None:
+    """None when inserting `insertion` at the region's cursor keeps the region parsing; else why not."""
     data = insertion.encode("utf-8")
-    before = source[lo:hi]
-    after = source[lo:byte_offset] + data + source[byte_offset:hi]
+    cursor = region.cursor - region.lo
+    before = source[region.lo : region.hi]
+    after = before[:cursor] + data + before[cursor:]
     parser = language.new_parser()
-    if _all_errors(parser.parse(after).root_node) > _all_errors(parser.parse(before).root_node):
-        return True
-    return language.id == "python" and python_syntax_error(before) is None and python_syntax_error(after) is not None
+    before_root = parser.parse(before).root_node
+    after_root = parser.parse(after).root_node
+    end = cursor + len(data)
+    zone = (before.rfind(b"\n", 0, cursor) + 1, _next_code_line_end(after, end))
+    if after_root.has_error or after_root.is_error:
+        old = [_shifted(span, cursor, len(data)) for span in _error_spans(before_root)]
+        for span in _error_spans(after_root):
+            if _overlaps(span, zone):
+                return Break.ERROR_AT_CURSOR
+            if not any(_overlaps(span, known) for known in old):
+                return Break.NEW_ERROR
+    if _swallowed(language, after_root, after, end) and not _swallowed(language, before_root, before, cursor):
+        return Break.SWALLOWS_SUFFIX
+    if language.id == "python":
+        return _python_break(before, after, cursor, data, zone)
+    return None
 
 
-def _all_errors(root: tree_sitter.Node) -> int:
-    return int(root.is_error or root.is_missing) + (_errors_below(root) if root.has_error else 0)
+def _python_break(before: bytes, after: bytes, cursor: int, data: bytes, zone: tuple[int, int]) -> Break | None:
+    """CPython's verdict, judged like tree-sitter's: an error on the cursor's lines, or one not there before."""
+    error = python_error_line(after)
+    if error is None:
+        return None
+    first, last = after.count(b"\n", 0, zone[0]) + 1, after.count(b"\n", 0, zone[1]) + 1
+    if first <= error <= last:
+        return Break.ERROR_AT_CURSOR
+    old = python_error_line(before)
+    cursor_line = before.count(b"\n", 0, cursor) + 1
+    if old is not None and old > cursor_line:
+        old += data.count(b"\n")
+    return None if old == error and error else Break.PYTHON
+
+
+def adds_parse_error(language: Language, source: bytes, tree: tree_sitter.Tree, byte_offset: int, insertion: str,
+                     region_start: int, region_end: int) -> bool:
+    """`check_insertion` for callers that hold a tree and a region's bounds (the bench, the grammar fuzzer)."""
+    region = region_around(tree, source, byte_offset, region_start, region_end)
+    return check_insertion(language, source, region, insertion) is not None
+
+
+def _line_end(data: bytes, offset: int) -> int:
+    end = data.find(b"\n", offset)
+    return len(data) if end < 0 else end
+
+
+def _next_code_line_end(data: bytes, offset: int) -> int:
+    """The end of the first non-blank line after the one holding `offset` (or of that line, at the end)."""
+    end = _line_end(data, offset)
+    while end < len(data):
+        following = _line_end(data, end + 1)
+        if data[end + 1 : following].strip():
+            return following
+        end = following
+    return end
+
+
+def _shifted(span: tuple[int, int], cursor: int, inserted: int) -> tuple[int, int]:
+    """A span of the region before the insertion, in the coordinates after it."""
+    start, end = span
+    return (start + inserted if start >= cursor else start, end + inserted if end > cursor else end)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Byte spans that share a byte, or touch when one is empty (a MISSING node has no width)."""
+    return a[0] <= b[1] and b[0] <= a[1] if a[0] == a[1] or b[0] == b[1] else a[0] < b[1] and b[0] < a[1]
+
+
+def _swallowed(language: Language, root: tree_sitter.Node, data: bytes, offset: int) -> bool:
+    """Whether the first code after `offset` lies inside a comment or string that begins before it."""
+    rest = data[offset:]
+    skip = len(rest) - len(rest.lstrip())
+    position = offset + skip
+    if position >= len(data):
+        return False
+    node: tree_sitter.Node | None = root.descendant_for_byte_range(position, position + 1)
+    kinds = language.comment_types | language.string_types
+    while node is not None:
+        if node.type in kinds and node.start_byte < offset:
+            return True
+        node = node.parent
+    return False

@@ -9,31 +9,14 @@ trailing whitespace, never show whitespace-only text, and for text that no gramm
 from __future__ import annotations
 
 from maze_inference.context import CursorContext, Mode
-
-_CLOSERS = set(")]}>\"'`;,: \t")
+from maze_inference.endings import dedent_cut, drop_suffix_overlap
 
 
 def trim_to_mode(text: str, context: CursorContext) -> str:
     if context.mode is Mode.LINE:
         return text.split("\n", 1)[0].rstrip("\r")
-    lines = text.split("\n")
-    floor = len(context.current_indent)
-    kept = [lines[0]]
-    for line in lines[1:]:
-        content = line.lstrip(" \t")
-        if content and len(line) - len(content) < floor:
-            break
-        kept.append(line)
-    return "\n".join(kept)
-
-
-def drop_suffix_overlap(text: str, line_suffix: str) -> str:
-    """Remove the longest tail of `text` made of closers that the line suffix starts with."""
-    for size in range(min(len(text), len(line_suffix)), 0, -1):
-        tail = text[-size:]
-        if set(tail) <= _CLOSERS and line_suffix.startswith(tail):
-            return text[:-size]
-    return text
+    cut = dedent_cut(text, len(context.current_indent))
+    return text if cut is None else text[:cut]
 
 
 def postprocess(text: str, context: CursorContext, *, checked_by_grammar: bool) -> str | None:

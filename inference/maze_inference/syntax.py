@@ -40,18 +40,32 @@ def items_between(root: tree_sitter.Node, lo: int, hi: int) -> list[tree_sitter.
     return items
 
 
-def python_syntax_error(code: str | bytes) -> str | None:
-    """CPython's own verdict on `code` (None: it compiles), the one check every layer uses.
+def python_error_line(code: str | bytes) -> int | None:
+    """The 1-based line of CPython's syntax error in `code`, 0 if it has no line, None if it compiles.
 
-    Stricter than tree-sitter's error recovery (a block never indented, `try:` with no `except`,
-    `break` outside a loop). Compiling does not run anything; warnings (invalid escapes) are not errors.
+    The one check every layer uses: stricter than tree-sitter's error recovery (an unexpected indent,
+    a block never indented, `try:` with no `except`, `break` outside a loop). Compiling runs nothing;
+    warnings (invalid escapes) are not errors.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compile(code, "<maze>", "exec", dont_inherit=True)
     except SyntaxError as exc:
+        return exc.lineno or 0
+    except ValueError:  # NUL bytes
+        return 0
+    return None
+
+
+def python_syntax_error(code: str | bytes) -> str | None:
+    """CPython's message for `code` (None: it compiles)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, "<maze>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
         return f"{exc.msg} (line {exc.lineno})"
-    except ValueError as exc:  # NUL bytes
+    except ValueError as exc:
         return str(exc)
     return None

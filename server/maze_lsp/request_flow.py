@@ -72,8 +72,10 @@ def _log_request(method: str, completion: Completion, total_ms: float) -> None:
     t = result.timings
     log.debug(
         "%s engine=%s level=%s finish=%s tokens=%d+%d context=%.1fms setup=%.1fms prompt=%.1fms "
-        "decode=%.1fms constraint=%.1fms validate=%.1fms total=%.1fms shown=%s dropped=%s",
-        method, result.engine, result.level, result.finish_reason, result.prompt_tokens, result.completion_tokens,
+        "decode=%.1fms constraint=%.1fms validate=%.1fms total=%.1fms shown=%s origin=%s dropped=%s",
+        method, result.engine, result.level.value, result.finish_reason.value, result.prompt_tokens,
+        result.completion_tokens,
         completion.context_ms, t.setup_ms, t.prompt_ms, t.decode_ms, t.constraint_ms, completion.validate_ms,
-        total_ms, completion.text is not None, completion.dropped,
+        total_ms, completion.text is not None, completion.origin and completion.origin.value,
+        completion.dropped and completion.dropped.value,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import llguidance
 import numpy as np
 import pytest
-from maze_inference.constraint.cursor import ConstraintBackend, CursorConstraint
+from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel, CursorConstraint
 from maze_inference.context import Mode, extract_context
 from maze_inference.document import Document
 from maze_inference.engines.vllm import (
@@ -119,7 +119,7 @@ def cursor_request(fake: FakeVLLMPersistentBatch, tracked: dict[str, Tracked], b
     ctx = context(language, prefix, suffix, mode)
     oracle = backend.at_cursor(ctx)
     oracle.start()
-    request = fake.add(cursor_args(ctx, oracle.level.value))
+    request = fake.add(cursor_args(ctx, oracle.level))
     tracked[request.rid] = Tracked(oracle, prefix, suffix, language, [])
     return request
 
@@ -198,7 +198,7 @@ def test_the_prefix_is_pre_fed(tokenizer: ModelTokenizer) -> None:
     state = ConstrainedBatch(ConstraintBackend(tokenizer), [tokenizer.eos_id])
     fake = FakeVLLMPersistentBatch(async_scheduling=False)
     ctx = context("python", "def f(a):\n    return a +", "\n")
-    request = fake.add(cursor_args(ctx, "file"))
+    request = fake.add(cursor_args(ctx, ConstraintLevel.FILE))
     state.apply_batch_update(fake.batch_update())
     masks = np.zeros((1, state.words), dtype=np.int32)
     assert state.fill(1, masks) == 1
@@ -235,7 +235,7 @@ def test_block_mode_ends_at_a_dedent(tokenizer: ModelTokenizer) -> None:
     fake = FakeVLLMPersistentBatch(async_scheduling=False)
     ctx = context("python", "def f(a):\n    ", "\n", mode="block")
     assert ctx.current_indent == "    "
-    request = fake.add(cursor_args(ctx, "file"))
+    request = fake.add(cursor_args(ctx, ConstraintLevel.FILE))
     state.apply_batch_update(fake.batch_update())
     masks = np.zeros((1, state.words), dtype=np.int32)
     request.output.extend(tokenizer.encode("x = a\n    return x\n"))
@@ -317,7 +317,7 @@ def test_the_torch_layer_masks_only_constrained_rows(tokenizer: ModelTokenizer) 
         outputs: list[list[int]] = [[], []]
         processor.update_state(FakeVLLMBatchUpdate(2, [], [
             (0, FakeVLLMSamplingParams(None), [1], outputs[0]),
-            (1, FakeVLLMSamplingParams(cursor_args(ctx, "file")), [1], outputs[1]),
+            (1, FakeVLLMSamplingParams(cursor_args(ctx, ConstraintLevel.FILE)), [1], outputs[1]),
         ], []))
         vocab = tokenizer.vocab_size + 64  # padded like a real model's logits
         logits = torch.randn(2, vocab)
@@ -326,7 +326,7 @@ def test_the_torch_layer_masks_only_constrained_rows(tokenizer: ModelTokenizer) 
         assert torch.equal(result[0], original[0])  # unconstrained row untouched
         reference = np.zeros((2, processor.batch.words + 2), dtype=np.int32)
         fresh = ConstrainedBatch(ConstraintBackend(tokenizer), [tokenizer.eos_id])
-        fresh.add(1, cursor_args(ctx, "file"), [])
+        fresh.add(1, cursor_args(ctx, ConstraintLevel.FILE), [])
         fresh.fill(2, reference)
         allowed = torch.from_numpy(np.unpackbits(reference[1].view(np.uint8), bitorder="little")[:vocab].astype(bool))
         assert torch.equal(torch.isinf(result[1]), ~allowed)

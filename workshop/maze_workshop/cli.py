@@ -116,11 +116,17 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     latency.add_argument("--model", default=None)
     latency.add_argument("--json", default=".bench/latency.json")
     latency.set_defaults(func=commands.bench_latency)
-    quality = kinds.add_parser("quality", help="HumanEval-infilling: constrained vs unconstrained vs truncation", parents=[_LOGGING])
-    quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all"))
-    quality.add_argument("--limit", type=int, default=None, help="tasks per kind (random subsample)")
+    quality = kinds.add_parser("quality", help="completion quality: constrained vs unconstrained vs truncation",
+                               parents=[_LOGGING])
+    quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all", "realcode"),
+                         help="HumanEval-infilling suites, or `realcode` (held-out packages)")
+    quality.add_argument("--limit", type=int, default=None, help="HumanEval tasks per suite (random subsample)")
+    quality.add_argument("--per-kind", type=int, default=40,
+                         help="realcode: positions per language and kind (mid-line, after indent, block opener)")
+    quality.add_argument("--languages", default=None, help="realcode: comma-separated languages (default: all five)")
     quality.add_argument("--seed", type=int, default=0)
-    quality.add_argument("--data", default=None, help="folder with the HumanEval-infilling .jsonl.gz files")
+    quality.add_argument("--data", default=None, help="HumanEval: folder with the .jsonl.gz files; "
+                         "realcode: the held-out sources (default .data/heldout)")
     quality.add_argument("--model", default=None)
     quality.add_argument("--max-tokens", type=int, default=64)
     quality.add_argument("--json", default=".bench/quality.json")

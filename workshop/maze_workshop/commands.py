@@ -41,7 +41,7 @@ def complete(args: argparse.Namespace) -> int:
         offset = document.offset_at(Position(line - 1, 0)) + col - 1  # columns count characters
         engine = create_engine(EngineSettings(engine=args.engine, model_path=args.model, endpoint=args.endpoint))
         settings = CompletionSettings(max_tokens=args.max_tokens, mode=args.mode, constrained=not args.unconstrained,
-                                      timeout_s=None)
+                                      timeout_s=None, fallback=not args.unconstrained)
         result = asyncio.run(complete_at(engine, language, document.text, document.source, document.tree, offset, settings))
     except (MazeError, OSError, UnicodeDecodeError) as exc:
         print(f"maze complete: {exc}", file=sys.stderr)
@@ -50,11 +50,13 @@ def complete(args: argparse.Namespace) -> int:
         r = result.result
         print(json.dumps({
             "text": result.text,
-            "dropped": result.dropped,
+            "dropped": result.dropped.value if result.dropped else None,
+            "origin": result.origin.value if result.origin else None,
+            "breaks": [b.value for b in result.breaks],
             "language": language.id,
             "mode": result.context.mode.value,
-            "level": r.level if r else None,
-            "finish_reason": r.finish_reason if r else None,
+            "level": r.level.value if r else None,
+            "finish_reason": r.finish_reason.value if r else None,
             "prompt_tokens": r.prompt_tokens if r else 0,
             "completion_tokens": r.completion_tokens if r else 0,
             "timings_ms": {**(r.timings.__dict__ if r else {}), "context_ms": result.context_ms,
@@ -63,7 +65,7 @@ def complete(args: argparse.Namespace) -> int:
     elif result.text is not None:
         print(result.text)
     else:
-        print(f"(no completion: {result.dropped})", file=sys.stderr)
+        print(f"(no completion: {result.dropped.value if result.dropped else 'none'})", file=sys.stderr)
     return 0
 
 
@@ -187,12 +189,16 @@ def bench_latency(args: argparse.Namespace) -> int:
 
 
 def bench_quality(args: argparse.Namespace) -> int:
-    from maze_workshop.bench import quality
+    from maze_workshop.bench import quality, realcode, tasks
     from maze_workshop.bench.report import write_json
 
-    kinds = list(quality.FILES) if args.tasks == "all" else [args.tasks]
-    tasks = quality.load_tasks(quality.find_data(args.data), kinds, args.limit, args.seed)
-    result = quality.evaluate(_bench_engine(args.model), tasks, max_tokens=args.max_tokens)
+    if args.tasks == "realcode":
+        languages = tuple(args.languages.split(",")) if args.languages else realcode.REALCODE_LANGUAGES
+        work = realcode.realcode_tasks(Path(args.data or ".data/heldout"), args.per_kind, args.seed, languages)
+    else:
+        kinds = list(tasks.FILES) if args.tasks == "all" else [args.tasks]
+        work = tasks.humaneval_tasks(tasks.find_data(args.data), kinds, args.limit, args.seed)
+    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens)
     print(quality.format_table(result))
     print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
     return 0

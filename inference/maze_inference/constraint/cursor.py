@@ -46,6 +46,13 @@ class ConstraintLevel(str, Enum):
     BLOCK = "block"
     NONE = "none"
 
+    @classmethod
+    def parse(cls, value: object) -> ConstraintLevel:
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.NONE
+
 
 @dataclass
 class ConstraintStats:
@@ -144,12 +151,15 @@ class SuffixWindow:
     """The start of the suffix, as tokens, that a completion must still join with.
 
     `tokens` = the rest of the cursor's line, then the following lines through the first code line
-    indented no deeper than the cursor's line (the statement after the current block; comment and blank
-    lines are passed over), at most `_WINDOW_LINES` lines. Checking through the end of the block catches
-    what the next line alone cannot: a `try:` with no `except` before the block ends, an `else:` above a
-    later `elif`. `required` = how many must validate when the empty completion does not itself join:
-    through the second token of the first code line after the cursor's (`return` alone is still a valid
-    prefix of a name like `returns`).
+    indented less than the cursor's line (the line that closes the enclosing block, or the next top-level
+    line; comment and blank lines are passed over), at most `_WINDOW_LINES` lines, and end-of-text when
+    the window reaches the end of the file (then whatever the completion opens must be closed within the
+    file). Checking through the end of the block catches what the next line alone cannot: a `try:` with no
+    `except` before the block ends, an `else:` above a later `elif`, a `{` that would take the enclosing
+    block's `}`.
+    `required` = the tokens through the second token of the first code line after the cursor's (`return`
+    alone is still a valid prefix of a name like `returns`): if even the empty completion fails there,
+    the document is broken at the cursor (a hole) and a completion must repair it (see `CursorConstraint.start`).
     """
 
     tokens: tuple[int, ...]
@@ -166,19 +176,24 @@ def _suffix_window(tokenizer: ModelTokenizer, context: CursorContext) -> SuffixW
     language = get_language(context.language)
     line_rest = context.line_suffix
     rest = context.suffix[len(line_rest) :][:_WINDOW_CHARS]
+    reaches_eof = len(context.suffix) <= len(line_rest) + _WINDOW_CHARS
     lines = re.split(r"(\r\n|\r|\n)", rest)  # [sep?, text, sep, text, ...] with separators kept
     floor = len(context.current_indent)
     tokens = tokenizer.encode(line_rest)
+    eof = [tokenizer.eos_id]
     required: int | None = None
     text_lines = [(lines[i - 1] if i else "", lines[i]) for i in range(0, len(lines), 2)]
     if not text_lines or (len(text_lines) == 1 and not text_lines[0][1] and not rest):
-        return SuffixWindow(tuple(tokens), len(tokens), at_eof=True)
+        return SuffixWindow((*tokens, *eof), len(tokens), at_eof=True)
     gap = ""
-    for count, (separator, line) in enumerate(text_lines[1:] if text_lines[0][1] == "" else text_lines, 1):
+    following = text_lines[1:] if text_lines[0][1] == "" else text_lines
+    last = len(following)  # index of the first line not in the window
+    for count, (separator, line) in enumerate(following, 1):
         stripped = line.strip()
         if not stripped or stripped.startswith(language.line_comment) or count > _WINDOW_LINES:
             gap += separator + line
             if count > _WINDOW_LINES:
+                last = count - 1
                 break
             continue
         indent = len(line) - len(line.lstrip(" \t"))
@@ -189,12 +204,18 @@ def _suffix_window(tokenizer: ModelTokenizer, context: CursorContext) -> SuffixW
             required = len(tokens) + min(2, len(body))
         tokens += body
         gap = ""
-        if indent <= floor:
+        if indent < floor or (indent == floor == 0):
+            last = count
             break
-    if required is None:
+    # Only blank and comment lines after the window: it reaches the end of the file.
+    at_eof = reaches_eof and all(not line.strip() or line.strip().startswith(language.line_comment)
+                                 for _separator, line in following[last:])
+    if at_eof:
         tokens += tokenizer.encode(gap)
-        return SuffixWindow(tuple(tokens), len(tokens), at_eof=True)
-    return SuffixWindow(tuple(tokens), required, at_eof=False)
+        tokens += eof
+    if required is None:
+        return SuffixWindow(tuple(tokens), len(tokens), at_eof=at_eof)
+    return SuffixWindow(tuple(tokens), required, at_eof=at_eof)
 
 
 @dataclass
@@ -206,8 +227,10 @@ class CursorConstraint:
     level: ConstraintLevel
     window: SuffixWindow
     stats: ConstraintStats = field(default_factory=ConstraintStats)
-    _baseline: int | None = None
+    needed: int | None = None  # window tokens a completion must validate to end (set by `start`)
+    hole: bool = False  # the document is broken at the cursor: an ending must repair it
     _consumed: int = 0  # tokens consumed since the cursor, so a restart can roll them back
+    _at_cursor: llguidance.LLMatcher | None = None  # a copy of the matcher at the cursor (see `joins_text`)
 
     @property
     def active(self) -> bool:
@@ -261,16 +284,37 @@ class CursorConstraint:
         self.stats.join_checks += 1
         if self.window.must_accept:
             ok = self._accepts_after(extra)
-            self.stats.seconds += time.perf_counter() - start
-            return ok
-        tokens = self.tokenizer.encode(extra) + list(self.window.tokens)
-        valid = self.matcher.validate_tokens(tokens) - (len(tokens) - len(self.window.tokens))
-        if self._baseline is None:
-            self._baseline = valid  # the empty completion (first call happens before any token)
-        needed = len(self.window.tokens) if self._baseline >= len(self.window.tokens) else self.window.required
-        ok = valid >= needed
+        else:
+            if self.needed is None:
+                self.start()
+            ok = self._window_valid(self.matcher, self.tokenizer.encode(extra))
         self.stats.seconds += time.perf_counter() - start
         return ok
+
+    def joins_text(self, text: str) -> bool:
+        """Would the completion `text`, from the cursor, join the suffix? (Independent of what was consumed.)
+
+        Used for endings that differ from the generated text: the line's text with the suffix's overlap
+        removed, a cut back to an earlier point. Tokenised afresh: the grammar judges bytes, not token ids.
+        """
+        if self.matcher is None:
+            return True
+        if self.needed is None:
+            self.start()
+        assert self._at_cursor is not None
+        tokens = self.tokenizer.encode(text)
+        if self.window.must_accept:
+            consumed = self._at_cursor.try_consume_tokens(tokens)
+            ok = consumed == len(tokens) and self._at_cursor.is_accepting()
+            if consumed:
+                self._at_cursor.rollback(consumed)
+            return ok
+        return self._window_valid(self._at_cursor, tokens)
+
+    def _window_valid(self, matcher: llguidance.LLMatcher, extra: list[int]) -> bool:
+        assert self.needed is not None
+        tokens = extra + list(self.window.tokens[: self.needed])
+        return matcher.validate_tokens(tokens) == len(tokens)
 
     def _accepts_after(self, extra: str) -> bool:
         assert self.matcher is not None
@@ -282,6 +326,21 @@ class CursorConstraint:
         return ok
 
     def start(self) -> None:
-        """Record how well the empty completion joins (call once before decoding)."""
-        if self.matcher is not None and self._baseline is None:
-            self.joins_suffix()
+        """Decide what an ending must validate, from how well the empty completion joins (call before decoding).
+
+        The whole window when the empty completion validates it, and also when it fails within the
+        `required` zone: the document is broken at the cursor (`x = ‸` before the next statement, a
+        removed block header, a missing return type before `}`), and only a completion that repairs it may
+        end. When the empty completion fails only further down, the error is not the cursor's business: a
+        completion must validate at least as far as the empty one does.
+        """
+        if self.matcher is None or self.needed is not None:
+            return
+        self._at_cursor = self.matcher.deep_copy()
+        if self.window.must_accept:
+            self.needed = 0
+            return
+        window = list(self.window.tokens)
+        baseline = self.matcher.validate_tokens(window)
+        self.hole = baseline < self.window.required
+        self.needed = len(window) if baseline >= len(window) or self.hole else baseline

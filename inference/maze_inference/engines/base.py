@@ -8,10 +8,13 @@ Cancellation is asyncio's: cancelling the awaiting task stops generation at the 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from maze_inference.constraint.cursor import ConstraintLevel
 from maze_inference.context import CursorContext
+from maze_inference.decoding import FinishReason
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,13 @@ class Timings:
 @dataclass(frozen=True)
 class CompletionResult:
     text: str
-    finish_reason: str  # decoding.FinishReason value
-    level: str  # constraint level used: "file", "block" or "none"
+    finish_reason: FinishReason
+    level: ConstraintLevel
     prompt_tokens: int = 0
     completion_tokens: int = 0
     timings: Timings = field(default_factory=Timings)
     engine: str = ""
+    join_points: tuple[int, ...] = ()  # shorter endings the constraint allowed (char offsets into `text`)
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class GenerateRequest:
 @dataclass(frozen=True)
 class GenerateResult:
     text: str
-    finish_reason: str
+    finish_reason: FinishReason
     prompt_tokens: int = 0
     completion_tokens: int = 0
     timings: Timings = field(default_factory=Timings)
@@ -93,4 +97,17 @@ class Engine(Protocol):
 
     async def generate(self, request: GenerateRequest) -> GenerateResult: ...
 
+    def generate_stream(self, request: GenerateRequest) -> AsyncIterator[str | GenerateResult]:
+        """Text deltas as they come, then the final result (an engine without a token stream yields
+        its whole text as one delta: `whole_text`)."""
+        ...
+
     async def close(self) -> None: ...
+
+
+async def whole_text(result: Awaitable[GenerateResult]) -> AsyncIterator[str | GenerateResult]:
+    """`generate_stream` for engines whose decode loop runs to the end before anything is known."""
+    final = await result
+    if final.text:
+        yield final.text
+    yield final

@@ -12,7 +12,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -25,6 +25,7 @@ from maze_inference.engines.base import (
     GenerateRequest,
     GenerateResult,
     Timings,
+    whole_text,
 )
 from maze_inference.errors import EngineUnavailable, MazeError
 from maze_inference.prompts import FimFormat, FimIds, PromptWindow, fim_layout, prefix_tokens, suffix_tokens
@@ -33,6 +34,7 @@ from maze_inference.tokenization import ModelTokenizer
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_SUFFIX_CHARS = 2000  # what the decode loop compares re-typed text with
 
 
 @dataclass
@@ -91,7 +93,7 @@ class LocalEngine:
         loaded = await self._require_loaded()
         started = time.perf_counter()
 
-        def work(cancel: threading.Event) -> tuple[DecodeOutcome, str, float]:
+        def work(cancel: threading.Event) -> tuple[DecodeOutcome, ConstraintLevel, float]:
             context = request.context
             constraint = loaded.backend.at_cursor(context) if request.constrained else None
             prompt, heal = self._fim_prompt(loaded, context, request.max_tokens)
@@ -103,22 +105,28 @@ class LocalEngine:
                 stop=request.stop,
                 seed=request.seed,
                 heal=heal,
+                suffix=context.suffix[:_SUFFIX_CHARS],
+                guards=request.constrained,
             )
             outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
-            level = constraint.level.value if constraint is not None else ConstraintLevel.NONE.value
+            level = constraint.level if constraint is not None else ConstraintLevel.NONE
             setup = constraint.stats.setup_ms if constraint is not None else 0.0
             return outcome, level, setup
 
         outcome, level, setup_ms = await self._run(work)
         return CompletionResult(
             text=outcome.text,
-            finish_reason=outcome.finish_reason.value,
+            finish_reason=outcome.finish_reason,
             level=level,
+            join_points=outcome.join_points,
             prompt_tokens=outcome.prompt_tokens,
             completion_tokens=outcome.completion_tokens,
             timings=_timings(outcome, setup_ms, started),
             engine=self.name,
         )
+
+    def generate_stream(self, request: GenerateRequest) -> AsyncIterator[str | GenerateResult]:
+        return whole_text(self.generate(request))
 
     async def generate(self, request: GenerateRequest) -> GenerateResult:
         loaded = await self._require_loaded()
@@ -138,7 +146,7 @@ class LocalEngine:
         outcome = await self._run(work)
         return GenerateResult(
             text=outcome.text,
-            finish_reason=outcome.finish_reason.value,
+            finish_reason=outcome.finish_reason,
             prompt_tokens=outcome.prompt_tokens,
             completion_tokens=outcome.completion_tokens,
             timings=_timings(outcome, 0.0, started),

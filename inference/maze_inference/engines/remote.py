@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from maze_inference.client import MazeClient
+from maze_inference.constraint.cursor import ConstraintLevel
+from maze_inference.decoding import FinishReason
 from maze_inference.engines.base import (
     CompletionRequest,
     CompletionResult,
     GenerateRequest,
     GenerateResult,
     Timings,
+    whole_text,
 )
 from maze_inference.errors import EngineUnavailable
 
@@ -79,13 +83,16 @@ class RemoteEngine:
         self._ready = True
         return CompletionResult(
             text=data.get("text") or "",
-            finish_reason=str(data.get("finish_reason") or "stop"),
-            level=str(data.get("level") or "none"),
+            finish_reason=FinishReason.parse(data.get("finish_reason")),
+            level=ConstraintLevel.parse(data.get("level")),
             prompt_tokens=int(data.get("prompt_tokens", 0)),
             completion_tokens=int(data.get("completion_tokens", 0)),
             timings=_timings(data),
             engine=f"{self.name}:{data.get('engine', '?')}",
         )
+
+    def generate_stream(self, request: GenerateRequest) -> AsyncIterator[str | GenerateResult]:
+        return whole_text(self.generate(request))
 
     async def generate(self, request: GenerateRequest) -> GenerateResult:
         body: dict[str, Any] = {
@@ -105,7 +112,7 @@ class RemoteEngine:
             raise EngineUnavailable("the remote answered without a text")
         return GenerateResult(
             text=str(data["text"]),
-            finish_reason=str(data.get("finish_reason") or "stop"),
+            finish_reason=FinishReason.parse(data.get("finish_reason")),
             prompt_tokens=int(data.get("prompt_tokens", 0)),
             completion_tokens=int(data.get("completion_tokens", 0)),
             timings=_timings(data),

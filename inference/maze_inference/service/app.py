@@ -21,7 +21,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any, Literal
@@ -32,9 +32,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
 from maze_inference.constraint.grammars import available_grammars
+from maze_inference.decoding import FinishReason
 from maze_inference.document import Document
 from maze_inference.engines.base import (
-    CompletionRequest,
     CompletionResult,
     Engine,
     GenerateRequest,
@@ -77,23 +77,6 @@ def _version() -> str:
 def public_model_name(name: str) -> str:
     """The model's last path component: `/health` is unauthenticated and must not reveal host paths."""
     return os.path.basename(name.rstrip("/\\")) or name
-
-
-class _WithRequestOptions:
-    """The engine, with the request's stop strings and seed added to each `CompletionRequest`.
-
-    `CompletionSettings` (what `complete_at` takes) has no field for them, and the engine request
-    built inside `complete_at` must carry them so the decode loop can cut at a valid point.
-    """
-
-    def __init__(self, engine: Engine, stop: tuple[str, ...], seed: int | None) -> None:
-        self.engine = engine
-        self.name = engine.name
-        self.stop = stop
-        self.seed = seed
-
-    async def complete(self, request: CompletionRequest) -> CompletionResult:
-        return await self.engine.complete(dataclasses.replace(request, stop=self.stop, seed=self.seed))
 
 
 class Service:
@@ -139,25 +122,25 @@ class Service:
         document = Document(language, body.prefix + body.suffix)
         text, source, tree, _doc_version = document.snapshot()
         settings = CompletionSettings(max_tokens=body.max_tokens, mode=body.mode, constrained=body.constrained,
-                                      temperature=body.temperature, timeout_s=max(0.0, deadline - time.monotonic()))
-        adapter = _WithRequestOptions(engine, tuple(body.stop), body.seed)
+                                      temperature=body.temperature, timeout_s=max(0.0, deadline - time.monotonic()),
+                                      stop=tuple(body.stop), seed=body.seed)
         started = time.perf_counter()
-        work = complete_at(adapter, language, text, source, tree, len(body.prefix), settings)  # type: ignore[arg-type]
+        work = complete_at(engine, language, text, source, tree, len(body.prefix), settings)
         completion: Completion = await self.within(deadline, work)
         result = completion.result
-        if completion.text is None and result is not None and result.finish_reason == "deadline":
+        if completion.text is None and result is not None and result.finish_reason is FinishReason.DEADLINE:
             raise EngineTimeout("the deadline passed before a valid completion was found")
         if completion.dropped:
-            self.metrics.dropped.labels(completion.dropped).inc()
+            self.metrics.dropped.labels(completion.dropped.value).inc()
         if result is not None:
             self.metrics.observe_generation("/v1/complete", result.completion_tokens, result.timings.decode_ms,
                                             result.timings.setup_ms + result.timings.constraint_ms)
         total_ms = (time.perf_counter() - started) * 1e3
         return CompleteResponse(
             text=completion.text,
-            dropped=completion.dropped,
-            finish_reason=result.finish_reason if result else None,
-            level=result.level if result else None,
+            dropped=completion.dropped.value if completion.dropped else None,
+            finish_reason=result.finish_reason.value if result else None,
+            level=result.level.value if result else None,
             mode=completion.context.mode.value,
             language=language.id,
             prompt_tokens=result.prompt_tokens if result else 0,
@@ -197,7 +180,7 @@ class Service:
 
     def generate_response(self, engine: Engine, result: GenerateResult, language: Language | None,
                           grammar: RequestGrammar, started: float) -> GenerateResponse:
-        if not result.text and result.finish_reason == "deadline":
+        if not result.text and result.finish_reason is FinishReason.DEADLINE:
             raise EngineTimeout("the deadline passed before the grammar was satisfied")
         checked = time.perf_counter()
         validation = validate_output(result.text, language, grammar)
@@ -207,7 +190,7 @@ class Service:
                                         t.setup_ms + t.constraint_ms)
         return GenerateResponse(
             text=result.text,
-            finish_reason=result.finish_reason,
+            finish_reason=result.finish_reason.value,
             grammar=grammar.kind,  # type: ignore[arg-type]
             language=language.id if language else None,
             validation=validation,
@@ -274,25 +257,6 @@ def _error_event(exc: BaseException) -> bytes:
         return _sse("error", {"error": code, "message": str(exc)})
     log.error("error while streaming", exc_info=exc)
     return _sse("error", {"error": "internal_error", "message": "internal error; the server log has the details"})
-
-
-async def generation_items(engine: Engine, request: GenerateRequest) -> AsyncIterator[str | GenerateResult]:
-    """Text deltas, then the final result.
-
-    An engine with `generate_stream` (vLLM) streams tokens as they come. The local engines have no
-    token stream (their decode loop runs to the end on a worker thread), so their whole text arrives
-    as one delta when generation ends; the stream still has the same shape.
-    """
-    stream: Callable[[GenerateRequest], AsyncIterator[str | GenerateResult]] | None = getattr(
-        engine, "generate_stream", None)
-    if stream is not None:
-        async for item in stream(request):
-            yield item
-        return
-    result = await engine.generate(request)
-    if result.text:
-        yield result.text
-    yield result
 
 
 def _streaming(events: AsyncIterator[bytes]) -> StreamingResponse:
@@ -402,7 +366,7 @@ async def _complete_events(service: Service, engine: Engine, language: Language,
 async def _generate_events(service: Service, engine: Engine, request: GenerateRequest, language: Language | None,
                            grammar: RequestGrammar, deadline: float, rid: str, started: float) -> AsyncIterator[bytes]:
     try:
-        async for item in _each_within(deadline, generation_items(engine, request)):
+        async for item in _each_within(deadline, engine.generate_stream(request)):
             if isinstance(item, str):
                 yield _sse("delta", {"text": item})
             else:

@@ -1,201 +1,200 @@
-"""`maze bench quality`: HumanEval-infilling with three decoders from one model in one run.
+"""`maze bench quality`: what a user would see, from three decoders of one model in one run.
 
-Decoders, all on the same engine and cursor context:
-* `constrained` (maze): `complete_at` — grammar at the cursor, suffix-aware end, token healing, and the
-  final tree-sitter check (a dropped candidate counts as an empty completion);
-* `unconstrained`: the same engine with no grammar; its raw text, cut only to the mode (the first line
-  for single-line tasks);
-* `truncation`: the unconstrained text after the heuristics peers apply instead of a grammar (stop at a
-  newline for single-line tasks, cut where brackets close more than they open, drop a tail that the
-  suffix already starts with).
+Decoders, on the same engine and cursor context:
+* `constrained` (maze): `complete_at` as the editor runs it: grammar at the cursor, suffix-aware
+  endings, token healing, the final check and its fallbacks (a dropped candidate shows nothing);
+* `unconstrained`: the same engine with no grammar, its raw text cut only to the mode (no fallbacks);
+* `truncation`: the unconstrained text after the heuristics peers apply instead of a grammar
+  (`tasks.truncate_like_peers`).
+The decoders alternate their order per task. Generation is timed alone: filled HumanEval programs run
+in the sandbox only after every completion is made, so no test process competes for the cores.
 
-Framing (as an editor presents the gap): single-line and multi-line gaps are whole lines, so the
-cursor sits on an auto-indented empty line (the canonical first line's indentation before it, a newline
-after it); the filled program is prompt + indentation + completion + newline + suffix. Random-span gaps
-are arbitrary spans: the cursor is between prompt and suffix, and the program is prompt + completion +
-suffix. Multi-line and span decode in block mode. pass@1 executes each filled program with the task's
-tests in `sandbox.run_python`.
+Per decoder: exact match, edit similarity, empty, strict breaks (the shown text breaks the region:
+`final_check`), hole repair (positions whose document is broken at the cursor: the completion leaves
+the region without an error), over-rejection (constrained only: the unconstrained text passes the
+final check and the constrained one differs), generated tokens, latency; pass@1 where there are tests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import gzip
-import json
-import random
 import re
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 
 from maze_inference.document import Document
-from maze_inference.engines.base import CompletionRequest, Engine
+from maze_inference.endings import loop_start
+from maze_inference.engines.base import Engine
+from maze_inference.final_check import check_insertion, region_around
 from maze_inference.languages import get_language
 from maze_inference.pipeline import CompletionSettings, complete_at, context_at
+from maze_inference.postprocess import postprocess
 from maze_inference.syntax import python_syntax_error
 
+from maze_workshop.bench.report import percentile
 from maze_workshop.bench.report import progress as report_progress
 from maze_workshop.bench.sandbox import run_python
+from maze_workshop.bench.tasks import Task, peers_truncation
 
 DECODERS = ("constrained", "unconstrained", "truncation")
-FILES = {
-    "single": "HumanEval-SingleLineInfilling.jsonl.gz",
-    "multi": "HumanEval-MultiLineInfilling.jsonl.gz",
-    "span": "HumanEval-RandomSpanInfillingLight.jsonl.gz",
-}
-_OPEN, _CLOSE = "([{", ")]}"
-
-
-@dataclass(frozen=True)
-class Task:
-    kind: str
-    task_id: str
-    prompt: str
-    suffix: str
-    solution: str
-    test: str
-    entry_point: str
-
-    @property
-    def indent(self) -> str:
-        if self.kind == "span":
-            return ""
-        return self.solution[: len(self.solution) - len(self.solution.lstrip(" \t"))]
-
-    @property
-    def before(self) -> str:
-        return self.prompt + self.indent
-
-    @property
-    def after(self) -> str:
-        return self.suffix if self.kind == "span" else "\n" + self.suffix
-
-    def program(self, completion: str) -> str:
-        return self.before + completion + self.after
-
-    def expected(self) -> str:
-        return self.solution[len(self.indent) :].rstrip("\n")
-
-
-def find_data(explicit: str | None) -> Path:
-    candidates = [Path(explicit)] if explicit else []
-    repo = Path(__file__).resolve().parents[3]
-    # Beside the checkout (`../shared`), seen from the source tree or from the working directory (an
-    # installed wheel lives elsewhere), then this workplace's fixed location.
-    candidates += [base.parent / "shared/benchmarks/humaneval-infilling" for base in (repo, Path.cwd())]
-    candidates.append(Path("/work/shared/benchmarks/humaneval-infilling"))
-    for path in candidates:
-        if (path / FILES["single"]).is_file():
-            return path
-    raise FileNotFoundError(f"HumanEval-infilling not found in {', '.join(map(str, candidates))}")
-
-
-def load_tasks(data: Path, kinds: list[str], limit: int | None, seed: int) -> list[Task]:
-    tasks: list[Task] = []
-    for kind in kinds:
-        with gzip.open(data / FILES[kind], "rt", encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle]
-        random.Random(seed).shuffle(rows)
-        rows = rows[:limit] if limit else rows
-        tasks += [Task(kind, r["task_id"], r["prompt"], r["suffix"], r["canonical_solution"], r["test"],
-                       r["entry_point"]) for r in rows]
-    return tasks
-
-
-def truncate_like_peers(text: str, suffix: str, single_line: bool) -> str:
-    """Heuristics used instead of a grammar: newline stop, bracket balance, suffix-overlap removal."""
-    if single_line:
-        text = text.split("\n", 1)[0]
-    depth = 0
-    for index, ch in enumerate(text):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-            if depth < 0:  # closes a bracket opened before the cursor: the suffix will close it
-                text = text[:index]
-                break
-    first_line = suffix.lstrip("\n").split("\n", 1)[0].strip()
-    for size in range(min(len(text), len(first_line)), 0, -1):
-        if first_line.startswith(text[-size:].strip()) and text[-size:].strip():
-            text = text[:-size]
-            break
-    return text.rstrip()
-
-
-async def _complete(engine: Engine, task: Task, decoder: str, max_tokens: int) -> str:
-    language = get_language("python")
-    text = task.before + task.after
-    doc = Document(language, text)
-    offset = len(task.before)
-    mode = "line" if task.kind == "single" else "block"
-    settings = CompletionSettings(max_tokens=max_tokens, mode=mode, constrained=decoder == "constrained", timeout_s=None)
-    if decoder == "constrained":
-        completion = await complete_at(engine, language, doc.text, doc.source, doc.tree, offset, settings)
-        return completion.text or ""
-    context = context_at(language, doc.text, doc.tree, offset, byte_offset=doc.byte_offset(offset), indent_unit=None,
-                         settings=settings)
-    result = await engine.complete(CompletionRequest(context=context, max_tokens=max_tokens, constrained=False))
-    raw = result.text.split("\n", 1)[0] if task.kind == "single" else result.text
-    return truncate_like_peers(raw, task.after, task.kind == "single") if decoder == "truncation" else raw
 
 
 def _normalise(code: str) -> str:
     return re.sub(r"\s+", " ", code).strip()
 
 
+def edit_similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / the longer length (1.0: identical; both empty: 1.0)."""
+    if not a and not b:
+        return 1.0
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return 1.0 - previous[-1] / max(len(a), len(b))
+
+
+class _Position:
+    """One task's document, parsed once, with the final check's region around the cursor."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.language = get_language(task.language)
+        self.doc = Document(self.language, task.before + task.after)
+        self.offset = len(task.before)
+        self.settings = CompletionSettings(mode=task.mode, timeout_s=None)
+        context = context_at(self.language, self.doc.text, self.doc.tree, self.offset,
+                             byte_offset=self.doc.byte_offset(self.offset), indent_unit=None, settings=self.settings)
+        self.context = context
+        cursor = self.doc.byte_offset(self.offset)
+        start = cursor - len(context.grammar_text.encode("utf-8"))
+        self.region = region_around(self.doc.tree, self.doc.source, cursor, start, cursor + 512)
+        self.hole = check_insertion(self.language, self.doc.source, self.region, "") is not None
+
+    def breaks(self, shown: str) -> bool:
+        return bool(shown) and check_insertion(self.language, self.doc.source, self.region, shown) is not None
+
+    def repaired(self, shown: str) -> bool:
+        data = self.doc.source
+        cursor = self.region.cursor
+        filled = data[self.region.lo : cursor] + shown.encode("utf-8") + data[cursor : self.region.hi]
+        return not self.language.new_parser().parse(filled).root_node.has_error
+
+
+async def _run(engine: Engine, position: _Position, decoder: str, max_tokens: int) -> tuple[str, int]:
+    """(shown text, generated tokens) of one decoder at one position."""
+    task, doc = position.task, position.doc
+    if decoder == "constrained":
+        settings = CompletionSettings(max_tokens=max_tokens, mode=task.mode, timeout_s=None)
+        completion = await complete_at(engine, position.language, doc.text, doc.source, doc.tree, position.offset, settings)
+        tokens = completion.result.completion_tokens if completion.result else 0
+        return completion.text or "", tokens
+    from maze_inference.engines.base import CompletionRequest
+
+    result = await engine.complete(CompletionRequest(context=position.context, max_tokens=max_tokens, constrained=False))
+    raw = postprocess(result.text, position.context, checked_by_grammar=False) or ""
+    if decoder == "truncation":
+        first = result.text.split("\n", 1)[0] if task.mode == "line" else result.text
+        raw = peers_truncation(first, task)
+    return raw, result.completion_tokens
+
+
 def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tokens: int = 64,
-             progress: bool = True) -> dict:
-    """Run every decoder on every task; execution overlaps generation on a small thread pool."""
+             progress: bool = True, decoders: tuple[str, ...] = DECODERS) -> dict:
+    """Run every decoder on every task, then the tests of the suites that have them."""
     rows: list[dict] = []
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
-    pending = []
-    bar = report_progress(len(tasks) * len(DECODERS), "quality", "gen", progress)
+    bar = report_progress(len(tasks) * len(decoders), "quality", "gen", progress)
     started = time.perf_counter()
-    for task in tasks:
-        for decoder in DECODERS:
+    for index, task in enumerate(tasks):
+        position = _Position(task)
+        budget = max_tokens if task.mode == "line" else 2 * max_tokens  # whole blocks need more
+        order = decoders[index % len(decoders) :] + decoders[: index % len(decoders)]
+        for decoder in order:
             t0 = time.perf_counter()
-            budget = max_tokens if task.kind == "single" else 2 * max_tokens  # whole lines or spans need more
-            completion = asyncio.run(_complete(engine, task, decoder, budget))
+            shown, tokens = asyncio.run(_run(engine, position, decoder, budget))
             elapsed = time.perf_counter() - t0
-            program = task.program(completion)
-            runnable = program + "\n" + task.test + f"\ncheck({task.entry_point})\n"
-            row = {"task": task.task_id, "kind": task.kind, "decoder": decoder, "seconds": elapsed,
-                   "parses": python_syntax_error(program) is None, "exact": _normalise(completion) == _normalise(task.expected()),
-                   "empty": not completion.strip()}
-            rows.append(row)
-            pending.append((row, pool.submit(run_python, runnable, timeout_s)))
+            rows.append({
+                "suite": task.suite, "kind": task.kind, "language": task.language, "task": task.task_id,
+                "decoder": decoder, "text": shown, "seconds": elapsed, "tokens": tokens,
+                "empty": not shown.strip(), "exact": _normalise(shown) == _normalise(task.expected),
+                "edit_similarity": edit_similarity(shown.strip(), task.expected.strip()),
+                "strict_break": position.breaks(shown), "loop": loop_start(shown) is not None, "hole": position.hole,
+                "repaired": bool(shown.strip()) and position.repaired(shown),
+                "parses": task.language != "python" or python_syntax_error(task.program(shown)) is None,
+            })
             bar.update(1)
-    for row, future in pending:
-        result = future.result()
-        row["passed"], row["reason"] = result.passed, result.reason
-    pool.shutdown()
     bar.close()
-    return {"tasks": len(tasks), "kinds": sorted({t.kind for t in tasks}), "wall_s": time.perf_counter() - started,
+    _run_tests(tasks, rows, timeout_s)
+    return {"tasks": len(tasks), "suites": sorted({t.suite for t in tasks}), "wall_s": time.perf_counter() - started,
             "summary": summarise(rows), "rows": rows}
 
 
+def _run_tests(tasks: list[Task], rows: list[dict], timeout_s: float) -> None:
+    by_id = {(t.suite, t.task_id): t for t in tasks}
+    work = [(row, program) for row in rows
+            if (program := by_id[(row["suite"], row["task"])].runnable(row["text"])) is not None]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for row, result in zip([w[0] for w in work], pool.map(lambda w: run_python(w[1], timeout_s), work), strict=True):
+            row["passed"], row["reason"] = result.passed, result.reason
+
+
 def summarise(rows: list[dict]) -> dict:
+    """Per suite (and realcode language) and decoder: the rates the report shows."""
     summary: dict = {}
-    for kind in sorted({r["kind"] for r in rows}):
-        for decoder in DECODERS:
-            group = [r for r in rows if r["kind"] == kind and r["decoder"] == decoder]
-            if not group:
-                continue
-            n = len(group)
-            summary.setdefault(kind, {})[decoder] = {
-                "n": n, "parse_rate": sum(r["parses"] for r in group) / n, "exact_match": sum(r["exact"] for r in group) / n,
-                "pass_at_1": sum(r["passed"] for r in group) / n, "empty": sum(r["empty"] for r in group) / n,
-                "seconds_per_task": sum(r["seconds"] for r in group) / n,
-            }
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        key = row["suite"] if row["suite"] != "realcode" else f"realcode-{row['language']}"
+        groups.setdefault((key, row["decoder"]), []).append(row)
+        if row["suite"] == "realcode":
+            groups.setdefault(("realcode", row["decoder"]), []).append(row)
+    unconstrained = {(r["suite"], r["task"]): r for r in rows if r["decoder"] == "unconstrained"}
+    for (key, decoder), group in sorted(groups.items()):
+        summary.setdefault(key, {})[decoder] = _rates(group, unconstrained if decoder == "constrained" else None)
     return summary
 
 
+def _rates(group: list[dict], unconstrained: dict | None) -> dict:
+    n = len(group)
+    shown = [r for r in group if not r["empty"]]
+    holes = [r for r in group if r["hole"] or r["kind"] == "block_opener"]
+    mean: Callable[[list[float]], float] = lambda xs: sum(xs) / len(xs) if xs else 0.0
+    out = {
+        "n": n,
+        "exact_match": mean([r["exact"] for r in group]),
+        "edit_similarity": mean([r["edit_similarity"] for r in group]),
+        "empty": mean([r["empty"] for r in group]),
+        "parse_rate_non_empty": mean([r["parses"] and not r["strict_break"] for r in shown]),
+        "strict_breaks": sum(r["strict_break"] for r in group),
+        "hole_positions": len(holes),
+        "hole_repair": mean([r["repaired"] for r in holes]),
+        "tokens_p50": percentile([float(r["tokens"]) for r in group], 50),
+        "seconds_p50": percentile([r["seconds"] for r in group], 50),
+        "seconds_p95": percentile([r["seconds"] for r in group], 95),
+    }
+    if any("passed" in r for r in group):
+        out["pass_at_1"] = mean([r.get("passed", False) for r in group])
+    if unconstrained is not None:
+        valid = [r for r in group if (u := unconstrained.get((r["suite"], r["task"]))) and not u["empty"]
+                 and not u["strict_break"] and not u["loop"]]
+        differ = [r for r in valid if _normalise(r["text"]) != _normalise(unconstrained[(r["suite"], r["task"])]["text"])]
+        out["over_rejection"] = len(differ) / len(valid) if valid else 0.0
+        out["over_rejection_n"] = len(differ)
+    return out
+
+
 def format_table(result: dict) -> str:
-    lines = ["| gap | decoder | n | parse rate | exact match | pass@1 | empty | s/task |", "|---|---|---|---|---|---|---|---|"]
-    for kind, decoders in result["summary"].items():
+    lines = ["| tasks | decoder | n | exact | edit sim | pass@1 | empty | parses (non-empty) | strict breaks | "
+             "hole repair | over-rejection | tokens p50 | s p50 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for key, decoders in result["summary"].items():
         for decoder, s in decoders.items():
-            lines.append(f"| {kind} | {decoder} | {s['n']} | {s['parse_rate']:.1%} | {s['exact_match']:.1%} | "
-                         f"{s['pass_at_1']:.1%} | {s['empty']:.1%} | {s['seconds_per_task']:.2f} |")
+            pass_at_1 = f"{s['pass_at_1']:.1%}" if "pass_at_1" in s else "–"
+            hole = f"{s['hole_repair']:.0%} of {s['hole_positions']}" if s["hole_positions"] else "–"
+            over = f"{s['over_rejection']:.1%} ({s['over_rejection_n']})" if "over_rejection" in s else "–"
+            lines.append(f"| {key} | {decoder} | {s['n']} | {s['exact_match']:.1%} | {s['edit_similarity']:.2f} | "
+                         f"{pass_at_1} | {s['empty']:.1%} | {s['parse_rate_non_empty']:.1%} | {s['strict_breaks']} | "
+                         f"{hole} | {over} | {s['tokens_p50']:.0f} | {s['seconds_p50']:.3f} |")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel, CursorConstraint
 from maze_inference.context import CursorContext, Mode
+from maze_inference.decoding import FinishReason
 from maze_inference.engines.base import (
     CompletionRequest,
     CompletionResult,
@@ -204,7 +205,7 @@ class VLLMEngine:
         constraint = None
         if request.constrained:
             constraint = await asyncio.to_thread(model.backend.at_cursor, context)
-        level = constraint.level.value if constraint is not None else ConstraintLevel.NONE.value
+        level = constraint.level if constraint is not None else ConstraintLevel.NONE
         prompt = fim_prompt(model.tokenizer, model.fim, context, self.window.fitted(model.max_model_len - request.max_tokens))
         stop = [*request.stop, *(["\n"] if context.mode is Mode.LINE else [])]
         params = SamplingParams(
@@ -222,7 +223,8 @@ class VLLMEngine:
             text = await asyncio.to_thread(valid_text, constraint, ids, text, ended_by_eos=ended_by_eos)
         done = time.perf_counter()
         return CompletionResult(
-            text=text, finish_reason=finish, level=level, prompt_tokens=len(prompt), completion_tokens=len(ids),
+            text=text, finish_reason=FinishReason.parse(finish), level=level, prompt_tokens=len(prompt),
+            completion_tokens=len(ids),
             timings=Timings(setup_ms=constraint.stats.setup_ms if constraint is not None else 0.0,
                             prompt_ms=(first_token - started) * 1e3, decode_ms=(check_started - first_token) * 1e3,
                             constraint_ms=(done - check_started) * 1e3, total_ms=(done - started) * 1e3),
@@ -278,7 +280,7 @@ class VLLMEngine:
             text = await asyncio.to_thread(valid_text, constraint, ids, text, ended_by_eos=ended_by_eos)
         done = time.perf_counter()
         yield GenerateResult(
-            text=text, finish_reason=finish, prompt_tokens=len(prompt), completion_tokens=len(ids),
+            text=text, finish_reason=FinishReason.parse(finish), prompt_tokens=len(prompt), completion_tokens=len(ids),
             timings=Timings(prompt_ms=(first_token - started) * 1e3, decode_ms=(done - first_token) * 1e3,
                             total_ms=(done - started) * 1e3),
             engine=self.name,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from maze_inference.constraint.cursor import ConstraintLevel
 from maze_inference.context import CursorContext, Mode, Scope
 
 EXTRA_ARGS_KEY = "maze"
+
 
 def context_to_wire(context: CursorContext) -> dict[str, Any]:
     wire = dataclasses.asdict(context)
@@ -28,9 +30,9 @@ def context_from_wire(wire: dict[str, Any]) -> CursorContext:
     return CursorContext(**values)
 
 
-def cursor_args(context: CursorContext, level: str) -> dict[str, Any]:
+def cursor_args(context: CursorContext, level: ConstraintLevel) -> dict[str, Any]:
     """`extra_args` of a completion: the context to rebuild the constraint from, and the level seen."""
-    return {EXTRA_ARGS_KEY: {"kind": "cursor", "context": context_to_wire(context), "level": level}}
+    return {EXTRA_ARGS_KEY: {"kind": "cursor", "context": context_to_wire(context), "level": level.value}}
 
 
 def grammar_args(grammar: str) -> dict[str, Any]:
