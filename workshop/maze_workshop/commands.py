@@ -198,7 +198,8 @@ def bench_quality(args: argparse.Namespace) -> int:
     else:
         kinds = list(tasks.FILES) if args.tasks == "all" else [args.tasks]
         work = tasks.humaneval_tasks(tasks.find_data(args.data), kinds, args.limit, args.seed)
-    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens)
+    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens,
+                              allow_unsandboxed=args.allow_unsandboxed)
     print(quality.format_table(result))
     print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
     return 0
