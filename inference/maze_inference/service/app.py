@@ -45,9 +45,10 @@ from maze_inference.errors import EngineTimeout, MazeError
 from maze_inference.languages import SUPPORTED_NAMES, Language, get_language
 from maze_inference.pipeline import Completion, CompletionSettings, complete_at
 from maze_inference.service.code_validation import validate_output
-from maze_inference.service.errors import InvalidRequest, install_handlers, status_of
+from maze_inference.service.errors import CatchAllMiddleware, InvalidRequest, install_handlers, status_of
 from maze_inference.service.guard import GuardMiddleware
 from maze_inference.service.metrics import Metrics, MetricsMiddleware
+from maze_inference.service.offload import MainLoopEngine, PipelineThread, window
 from maze_inference.service.request_grammars import GrammarChecker, RequestGrammar, language_grammar
 from maze_inference.service.schemas import (
     CompleteBody,
@@ -89,6 +90,19 @@ class Service:
         self.metrics = Metrics()
         checker.on_compile = self.metrics.grammar_compiles.inc
         self.started = time.monotonic()
+        self._pipeline: PipelineThread | None = None
+
+    @property
+    def pipeline(self) -> PipelineThread:
+        """Started on first use, so an app that never completes (tests, `/docs`) starts no thread."""
+        if self._pipeline is None:
+            self._pipeline = PipelineThread()
+        return self._pipeline
+
+    def close_pipeline(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline.close()
+            self._pipeline = None
 
     # ---- shared steps ------------------------------------------------------------------------------
 
@@ -119,14 +133,19 @@ class Service:
 
     async def complete(self, engine: Engine, language: Language, body: CompleteBody,
                        deadline: float) -> CompleteResponse:
-        document = Document(language, body.prefix + body.suffix)
-        text, source, tree, _doc_version = document.snapshot()
+        """`complete_at` on the pipeline thread, within a window of the document (`offload.py` says why)."""
+        prefix, suffix = window(body.prefix, body.suffix)
         settings = CompletionSettings(max_tokens=body.max_tokens, mode=body.mode, constrained=body.constrained,
                                       temperature=body.temperature, timeout_s=max(0.0, deadline - time.monotonic()),
                                       stop=tuple(body.stop), seed=body.seed)
         started = time.perf_counter()
-        work = complete_at(engine, language, text, source, tree, len(body.prefix), settings)
-        completion: Completion = await self.within(deadline, work)
+        on_main = MainLoopEngine(engine, asyncio.get_running_loop())
+
+        async def work() -> Completion:
+            text, source, tree, _version = Document(language, prefix + suffix).snapshot()
+            return await complete_at(on_main, language, text, source, tree, len(prefix), settings)  # type: ignore[arg-type]
+
+        completion: Completion = await self.within(deadline, self.pipeline.run(work()))
         result = completion.result
         if completion.text is None and result is not None and result.finish_reason is FinishReason.DEADLINE:
             raise EngineTimeout("the deadline passed before a valid completion was found")
@@ -178,12 +197,12 @@ class Service:
         assert language is not None  # the schema requires a language or a grammar when constrained
         return language_grammar(language)
 
-    def generate_response(self, engine: Engine, result: GenerateResult, language: Language | None,
-                          grammar: RequestGrammar, started: float) -> GenerateResponse:
+    async def generate_response(self, engine: Engine, result: GenerateResult, language: Language | None,
+                                grammar: RequestGrammar, started: float) -> GenerateResponse:
         if not result.text and result.finish_reason is FinishReason.DEADLINE:
             raise EngineTimeout("the deadline passed before the grammar was satisfied")
         checked = time.perf_counter()
-        validation = validate_output(result.text, language, grammar)
+        validation = await asyncio.to_thread(validate_output, result.text, language, grammar)  # parses: off the loop
         validate_ms = (time.perf_counter() - checked) * 1e3
         t = result.timings
         self.metrics.observe_generation("/v1/generate", result.completion_tokens, t.decode_ms,
@@ -286,6 +305,7 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
                 await warm
             await service.state.close()
             checker.close()
+            service.close_pipeline()
 
     app = FastAPI(title="maze inference service", version=_version(), lifespan=lifespan,
                   description="Code completions that are guaranteed to parse: tree-sitter context + "
@@ -329,7 +349,7 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
         if body.stream:
             return _streaming(_generate_events(service, engine, request, language, grammar, deadline, rid, started))
         result = await service.within(deadline, engine.generate(request))
-        response = service.generate_response(engine, result, language, grammar, started)
+        response = await service.generate_response(engine, result, language, grammar, started)
         _log_generate(rid, response, started)
         if settings.log_user_code:
             log.debug("generate %s prompt_tail=%r text=%r", rid, body.prompt[-200:], response.text)
@@ -342,6 +362,7 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
         return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     routes = frozenset(getattr(r, "path", "") for r in app.routes)
+    app.add_middleware(CatchAllMiddleware)  # innermost: an unexpected error is a 500 on a connection that stays open
     app.add_middleware(GuardMiddleware, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
@@ -370,7 +391,7 @@ async def _generate_events(service: Service, engine: Engine, request: GenerateRe
             if isinstance(item, str):
                 yield _sse("delta", {"text": item})
             else:
-                response = service.generate_response(engine, item, language, grammar, started)
+                response = await service.generate_response(engine, item, language, grammar, started)
                 yield _sse("done", response.model_dump())
                 _log_generate(rid, response, started)
     except Exception as exc:  # noqa: BLE001 - as above
