@@ -95,7 +95,11 @@ def is_loopback(url: str) -> bool:
 
 
 class MazeClient:
-    """One connection pool to one service; safe to share between concurrent requests."""
+    """One connection pool to one service; safe to share between concurrent requests.
+
+    A token is sent only over https or to a loopback address: `EngineUnavailable` otherwise, before
+    any connection is made (a workspace that can point the endpoint anywhere must not get it in clear).
+    """
 
     def __init__(
         self,
@@ -113,14 +117,17 @@ class MazeClient:
         self.connect_timeout_s = connect_timeout_s
         self.retries = retries
         self.backoff_s = backoff_s
+        in_process = transport is not None  # e.g. httpx.ASGITransport: nothing leaves the process
+        if token and not in_process and urlsplit(self.endpoint).scheme != "https" and not is_loopback(self.endpoint):
+            raise EngineUnavailable(f"refusing to send the API token over plain {urlsplit(self.endpoint).scheme} to "
+                                    f"{urlsplit(self.endpoint).hostname}: use an https:// endpoint")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        if token and urlsplit(self.endpoint).scheme == "http" and not is_loopback(self.endpoint):
-            log.warning("sending the API token over plain http to %s; use https", urlsplit(self.endpoint).hostname)
         self._http = httpx.AsyncClient(
             base_url=self.endpoint,
             headers=headers,
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
             transport=transport,
+            trust_env=not is_loopback(self.endpoint),  # a proxy from the environment never sees loopback traffic
         )
 
     async def health(self, *, deadline: float | None = None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from maze_lsp.engine_manager import EngineManager, EngineStatus
-from maze_lsp.options import SECTION, parse_options
+from maze_lsp.options import DEFAULT_TOKEN_ENVS, SECTION, parse_options
 from maze_lsp.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -83,10 +83,11 @@ class MazeProtocol(LanguageServerProtocol):
 
 
 class MazeLanguageServer(LanguageServer):
-    def __init__(self) -> None:
+    def __init__(self, allowed_token_envs: frozenset[str] = DEFAULT_TOKEN_ENVS) -> None:
         from maze_lsp import __version__
 
         super().__init__("maze", __version__, protocol_cls=MazeProtocol)
+        self.allowed_token_envs = allowed_token_envs  # from the command line and environment, never from settings
         self.state = ServerState(engines=EngineManager(self.notify_user, self.begin_progress))
         self.state.engines.on_status = self._send_status
 
@@ -124,7 +125,7 @@ class MazeLanguageServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         """Merge editor settings into the options; every applied change bumps a generation counter."""
-        options, problems = parse_options(raw, self.state.options)
+        options, problems = parse_options(raw, self.state.options, self.allowed_token_envs)
         self.state.options = options
         self.state.settings_generation += 1
         self.report_settings_problems(problems)
