@@ -37,10 +37,8 @@ def run(args: argparse.Namespace) -> int:
     server = create_server(allowed_token_envs(args.allow_token_env))
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
-        server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
-    return 0
+        return server.start_tcp(host or "127.0.0.1", int(port))
+    return server.start_io()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
