@@ -29,7 +29,7 @@ T = TypeVar("T")
 Notify = Callable[[str, str], None]  # (level: "error" | "warning" | "info", message)
 Progress = Callable[[str], Awaitable[Callable[[], None]]]  # begin(title) -> end()
 
-FALLBACK_RESERVE_S = 0.75  # of a request's timeout, kept for the embedded fallback (at most half of it)
+FALLBACK_RESERVE_S = 0.5  # of a request's timeout, kept for the embedded fallback (at most a third of it)
 OVERRUN_S = 0.1  # an engine past its budget by this much is cancelled
 
 
@@ -145,7 +145,7 @@ class EngineManager:
         for life in lives:
             budget = None
             if deadline is not None and timeout_s is not None:
-                reserve = min(timeout_s / 2, FALLBACK_RESERVE_S) if life is self.primary and len(lives) > 1 else 0.0
+                reserve = min(timeout_s / 3, FALLBACK_RESERVE_S) if life is self.primary and len(lives) > 1 else 0.0
                 budget = max(0.0, deadline - reserve - time.monotonic())
             try:
                 async with asyncio.timeout(None if budget is None else budget + OVERRUN_S):
