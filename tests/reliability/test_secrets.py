@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from maze_workshop.bench.stdio import StdioClient
@@ -25,7 +26,7 @@ URI = "file:///tmp/secrets/example.py"
 class Recorder(BaseHTTPRequestHandler):
     """Answers like `maze serve` (health ok, an empty completion) and records each request's auth header."""
 
-    seen: list[tuple[str, str | None]] = []
+    seen: ClassVar[list[tuple[str, str | None]]] = []
 
     def _answer(self, body: dict) -> None:
         data = json.dumps(body).encode()
@@ -35,11 +36,11 @@ class Recorder(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.seen.append((self.path, self.headers.get("authorization")))
         self._answer({"status": "ok", "warm": True, "model": "recorder"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.seen.append((self.path, self.headers.get("authorization")))
         self.rfile.read(int(self.headers.get("content-length", 0)))
         self._answer({"text": None, "finish_reason": "stop", "level": "file", "engine": "recorder"})
@@ -50,7 +51,7 @@ class Recorder(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def recorder() -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
-    seen: list[tuple[str, str | None]] = []
+    seen: ClassVar[list[tuple[str, str | None]]] = []
     handler = type("BoundRecorder", (Recorder,), {"seen": seen})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

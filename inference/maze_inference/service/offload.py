@@ -10,7 +10,8 @@ measures, because one is not enough:
 * Moving work to a thread helps only while that work lets go of the GIL, and tree-sitter's parser
   and CPython's compiler hold it for their whole run (0.6 s for 900 kB of dense code). So the
   service completes within a window of the document (`window`): the last `PREFIX_WINDOW` characters
-  before the cursor and the first `SUFFIX_WINDOW` after it, cut at line breaks where there are any.
+  before the cursor and the first `SUFFIX_WINDOW` after it, cut at line breaks (a single line longer
+  than that is cut to the 8k/4k characters the model sees of it).
   The pipeline never looks further anyway: the model sees 8k characters before the cursor and 4k
   after, and the grammar restarts at most 24k characters back; the language server's remote engine
   sends windows smaller than these, so its requests are never cut.
@@ -29,6 +30,7 @@ T = TypeVar("T")
 
 PREFIX_WINDOW = 32_000
 SUFFIX_WINDOW = 8_000
+LINE_WINDOW = (8_000, 4_000)  # a line longer than the window: only what the model sees of it
 
 
 def window(prefix: str, suffix: str) -> tuple[str, str]:
@@ -36,11 +38,11 @@ def window(prefix: str, suffix: str) -> tuple[str, str]:
     if len(prefix) > PREFIX_WINDOW:
         tail = prefix[-PREFIX_WINDOW:]
         newline = tail.find("\n")
-        prefix = tail[newline + 1 :] if 0 <= newline < len(tail) - 1 else tail
+        prefix = tail[newline + 1 :] if newline >= 0 else prefix[-LINE_WINDOW[0] :]
     if len(suffix) > SUFFIX_WINDOW:
         head = suffix[:SUFFIX_WINDOW]
         newline = head.rfind("\n")
-        suffix = head[: newline + 1] if newline > 0 else head
+        suffix = head[: newline + 1] if newline >= 0 else suffix[: LINE_WINDOW[1]]
     return prefix, suffix
 
 
