@@ -117,12 +117,12 @@ def _dispatch(protocol: JsonRPCProtocol, frame: Frame) -> None:
         log.error("a message that is not JSON: %s", exc)
         _send_error(protocol, lost_request_id(body), PARSE_ERROR, f"the message is not JSON: {exc}")
         return
-    except Exception:
+    except Exception:  # pygls could not structure a notification: logged, the stream goes on
         log.warning("could not read a message", exc_info=True)
         return
     try:
         protocol.handle_message(message)
-    except Exception:
+    except Exception:  # one message must not end the server
         log.exception("could not handle a message")
 
 

@@ -174,4 +174,5 @@ async def test_the_deadline_bounds_a_body_that_arrives_a_byte_at_a_time() -> Non
             await client.complete(PY, deadline=time.monotonic() + 1.5)
         elapsed = time.monotonic() - started
         await client.aclose()
+    print(f"a body dripping a byte every 0.3 s, deadline 1.5 s: EngineTimeout after {elapsed:.2f} s")
     assert elapsed < 1.7, f"the call took {elapsed:.1f} s against a 1.5 s deadline"

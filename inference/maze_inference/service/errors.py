@@ -135,7 +135,7 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception as exc:
+        except Exception as exc:  # the last line of defence: every request gets an answer
             log.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
             if not started:
                 response = error_response(500, "internal_error", "internal error; the server log has the details")
