@@ -101,7 +101,11 @@ class FrameReader:
                 if not await self._fill():
                     return None
                 continue
-            length, problem, bad_line = self._content_length(bytes(self._buffer[: end.start()]))
+            head = bytes(self._buffer[: end.start()])
+            if (end.group() != b"\r\n\r\n" or re.search(rb"(?<!\r)\n", head)) and not self._warned_lf:
+                self._warned_lf = True
+                log.warning("the client ends header lines with LF only (the LSP asks for CRLF); accepted")
+            length, problem, bad_line = self._content_length(head)
             if bad_line:  # e.g. the rest of a body cut short by its length, glued to the next header
                 return await self._resync(problem or "")
             del self._buffer[: end.end()]
@@ -119,11 +123,9 @@ class FrameReader:
         first = bytes(self._buffer.split(b"\n", 1)[0])
         return bool(re.match(_TOKEN + rb"[ \t]*(:|$)", first))
 
-    def _content_length(self, head: bytes) -> tuple[int, str | None, bool]:
+    @staticmethod
+    def _content_length(head: bytes) -> tuple[int, str | None, bool]:
         """(length, problem, whether a line is not a header at all)."""
-        if re.search(rb"(?<!\r)\n", head + b"\n\n") and not self._warned_lf and b"\r\n" not in head:
-            self._warned_lf = True
-            log.warning("the client ends header lines with LF only (the LSP asks for CRLF); accepted")
         length: int | None = None
         for line in re.split(rb"\r?\n", head):
             match = _HEADER_LINE.fullmatch(line)

@@ -168,7 +168,9 @@ def test_the_end_of_input_without_shutdown_is_status_1_with_a_log_line(tmp_path:
     assert raw.proc.stdin is not None
     raw.proc.stdin.close()
     assert raw.exit_status() == 1
-    assert "without shutdown" in log_file.read_text()
+    log = log_file.read_text()
+    assert "without shutdown" in log
+    assert "LF only" not in log  # this client framed everything with CRLF
 
 
 def test_a_lone_surrogate_is_accepted_without_an_error_window(server: Raw) -> None:
