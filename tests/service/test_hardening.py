@@ -242,3 +242,40 @@ async def test_connections_over_the_limit_get_503_until_idle_ones_are_closed(gua
         for conn in idle:
             conn.close()
 
+
+
+class BrokenEngine:
+    """An engine with a bug: every completion raises something outside maze's error tree."""
+
+    name = "broken"
+    model_name = "broken"
+    ready = True
+
+    async def load(self) -> None:
+        return None
+
+    async def complete(self, request: object) -> object:
+        raise RuntimeError("a bug in an engine")
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_an_unexpected_error_is_a_500_on_a_connection_that_stays_open() -> None:
+    from maze_inference.service import ServiceSettings, create_app
+
+    from tests.service.conftest import serve_in_thread
+
+    with serve_in_thread(create_app(BrokenEngine(), ServiceSettings())) as url:  # type: ignore[arg-type]
+        reader, writer = await asyncio.open_connection("127.0.0.1", _port(url))
+        body = json.dumps(PY).encode()
+        writer.write(b"POST /v1/complete HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+        assert head.startswith(b"HTTP/1.1 500"), head
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        assert json.loads(await reader.readexactly(length))["error"] == "internal_error"
+        writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")  # the same connection
+        again = await asyncio.wait_for(reader.read(1000), 30)
+        writer.close()
+    assert again.startswith(b"HTTP/1.1 200"), f"the connection was closed after the 500: {again[:80]!r}"
