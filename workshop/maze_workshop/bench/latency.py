@@ -173,7 +173,8 @@ def measure_cold_completions(samples: int, seed: int = 0) -> dict:
         doc = docs[lang.id]
         offset = _mid_line(doc.text, line_ends[lang.id], rng)
         for constrained in (True, False):
-            settings = CompletionSettings(max_tokens=16, mode="line", constrained=constrained, timeout_s=None)
+            settings = CompletionSettings(max_tokens=16, mode="line", constrained=constrained, timeout_s=None,
+                                          fallback=constrained)
             t0 = time.perf_counter()
             completion = asyncio.run(complete_at(engine, lang, doc.text, doc.source, doc.tree, offset, settings,
                                                  indent_unit=units[lang.id]))
