@@ -90,6 +90,7 @@ def extract_context(
     line_prefix, line_suffix = text[line_start:offset], text[offset:line_end]
     node = _node_at(tree, byte_offset)
     path = _named_path(node)
+    kinds = tuple(n.type for n in path)  # each `.type` builds a new str: read them once
     restart = _restart_offset(language, text, tree, offset, byte_offset, line_start, limits)
     prefix_start = max(0, min(restart, offset - limits.prefix_chars))
     unit = indent_unit or detect_indent_unit(text, language.indent)
@@ -99,12 +100,12 @@ def extract_context(
         suffix=text[offset : offset + limits.suffix_chars],
         prefix_start=prefix_start,
         restart_offset=restart - prefix_start,
-        node_path=tuple(n.type for n in path),
+        node_path=kinds,
         scope=_scope(language, path) or _scope_by_indentation(language, text, tree, offset, byte_offset, line_prefix),
         indent_unit=unit,
         current_indent=line_prefix[: len(line_prefix) - len(line_prefix.lstrip(" \t"))],
-        in_string=_inside(language.string_types, path, byte_offset),
-        in_comment=_inside(language.comment_types, path, byte_offset),
+        in_string=_inside(language.string_types, path, kinds, byte_offset),
+        in_comment=_inside(language.comment_types, path, kinds, byte_offset),
         mode=_mode(language, text, line_start, line_prefix, line_suffix),
         line_prefix=line_prefix,
         line_suffix=line_suffix,
@@ -193,12 +194,14 @@ def _scope_by_indentation(language: Language, text: str, tree: tree_sitter.Tree,
     return None
 
 
-def _inside(types: frozenset[str], path: list[tree_sitter.Node], byte_offset: int) -> bool:
+def _inside(types: frozenset[str], path: list[tree_sitter.Node], kinds: tuple[str, ...], byte_offset: int) -> bool:
     """Strictly inside a string/comment node: at its very start or just past its end is outside."""
-    for node in path:
-        if node.type in types and node.start_byte < byte_offset < node.end_byte:
+    for node, kind in zip(path, kinds):
+        if kind not in types:
+            continue
+        if node.start_byte < byte_offset < node.end_byte:
             return True
-        if node.type in types and node.end_byte == byte_offset and node.type.endswith("comment"):
+        if node.end_byte == byte_offset and kind.endswith("comment"):
             # A line comment runs to the end of the line: the cursor at its end is still in it.
             return not node.text or not node.text.rstrip().endswith(b"*/")
     return False
@@ -219,7 +222,10 @@ def _chars_between(text: str, offset: int, byte_offset: int, start_byte: int) ->
     """Code points between byte `start_byte` and the cursor, reading only that span (not the file)."""
     distance = byte_offset - start_byte
     window = text[max(0, offset - distance) : offset]  # >= the span: a code point is >= 1 byte
-    return len(window.encode("utf-8")[len(window.encode("utf-8")) - distance :].decode("utf-8", "ignore"))
+    if window.isascii():
+        return distance
+    data = window.encode("utf-8")
+    return len(data[len(data) - distance :].decode("utf-8", "ignore"))
 
 
 def _restart_offset(
