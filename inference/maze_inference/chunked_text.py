@@ -92,10 +92,6 @@ class ChunkedText:
         return self._byte0[-1]
 
     @property
-    def is_ascii(self) -> bool:
-        return self._char0[-1] == self._byte0[-1]
-
-    @property
     def line_count(self) -> int:
         return self._brk0[-1] + 1
 
@@ -113,7 +109,7 @@ class ChunkedText:
             k = line - self._brk0[block]
             start, end = (ends[k - 1] if k else 0), ends[k]
             text = self._texts[block]
-            end -= 2 if text.startswith("\r\n", end - 2) else 1
+            end -= 2 if end >= 2 and text.startswith("\r\n", end - 2) else 1
         else:  # the last line runs to the end of the text
             block = len(self._texts) - 1
             ends = self._break_ends(block)
