@@ -109,6 +109,7 @@ class LocalEngine:
                 heal=heal,
                 suffix=context.suffix[:_SUFFIX_CHARS],
                 guards=request.constrained,
+                must_write=not context.line_prefix.strip() and not context.line_suffix.strip(),
             )
             outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
             level = constraint.level if constraint is not None else ConstraintLevel.NONE
