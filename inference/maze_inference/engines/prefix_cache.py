@@ -17,7 +17,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-CHUNK = 32
+CHUNK = 16
 
 
 class PrefixCache:
