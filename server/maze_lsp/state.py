@@ -58,6 +58,8 @@ class ServerState:
         self.documents.pop(uri, None)
         for key in [k for k in self.inflight if k[0] == uri]:
             self.inflight.pop(key).cancel()
+        if self.last_completion is not None and self.last_completion[0][0] == uri:
+            self.last_completion = None
 
     def indent_unit(self, entry: OpenDocument) -> str:
         """Detected once per few edits (as before); the document re-reads only the blocks edited since."""
@@ -93,3 +95,4 @@ def _language(uri: str, language_id: str) -> Language | None:
     except UnsupportedLanguage:
         log.debug("ignoring %s (languageId %r)", uri, language_id)
         return None
+
