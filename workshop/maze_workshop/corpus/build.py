@@ -157,7 +157,7 @@ def _split_at(text: str, indent: int) -> list[str]:
 
 # --- v2: packages ------------------------------------------------------------------------------------
 
-PACKAGE_CAP_BYTES = 4 << 20  # raw code bytes selected from one package (registry packages; v1 sources and zig exempt)
+PACKAGE_CAP_BYTES = 6 << 20  # kept bytes (after the filters, before dedupe) of one registry package; v1 and zig exempt
 V1_DIR = "v1"  # v1 sources live in <sources>/v1/<name>/ (fetched by `maze corpus fetch`)
 _TEST_PART = {"test", "tests", "testing", "__tests__", "spec", "specs", "examples", "example", "benches", "benchmarks",
               "bench", "fuzz", "docs", "doc"}
@@ -181,8 +181,8 @@ class Repo:
     capped: bool = True
 
     def files(self) -> list[Path]:
-        """Selected code files: the language's files under root (vendored and fixture folders skipped),
-        non-test files first, capped at PACKAGE_CAP_BYTES for registry packages."""
+        """Candidate code files: the language's files under root (vendored and fixture folders skipped),
+        non-test files first (the build stops reading a registry package at PACKAGE_CAP_BYTES kept)."""
         from maze_workshop.corpus.heldout import zig_path_allowed
         from maze_workshop.corpus.pins import code_files
 
@@ -202,14 +202,7 @@ class Repo:
             return bool(set(rel.parts[:-1]) & _TEST_PART) or bool(_TEST_NAME.search(rel.name))
 
         files.sort(key=lambda p: (is_test(p), p.as_posix()))
-        out, total = [], 0
-        for p in files:
-            size = p.stat().st_size
-            if total + size > PACKAGE_CAP_BYTES:
-                continue
-            out.append(p)
-            total += size
-        return out
+        return files
 
 
 def repos(sources_dir: Path, languages: tuple[str, ...] = ()) -> list[Repo]:
@@ -284,7 +277,12 @@ def process_repo(repo: Repo) -> dict:
     contaminated: list[dict] = []
     probs = _problems()
     nbytes = 0
+    kept_bytes = 0
+    n_read = 0
     for path in files:
+        if repo.capped and kept_bytes >= PACKAGE_CAP_BYTES:
+            break
+        n_read += 1
         rel = path.relative_to(repo.root).as_posix()
         try:
             raw = path.read_bytes()
@@ -315,8 +313,10 @@ def process_repo(repo: Repo) -> dict:
                     dropped[reason][1] += len(piece.encode())
                     continue
                 docs.append(Document(repo.key, repo.lang, rel + name + suffix, piece, repo.name))
+                kept_bytes += len(piece.encode())
     return {"key": repo.key, "docs": docs, "dropped": dict(dropped), "violations": violations,
-            "contaminated": contaminated, "files_selected": len(files), "bytes_selected": nbytes}
+            "contaminated": contaminated, "files_selected": n_read, "files_available": len(files),
+            "bytes_selected": nbytes}
 
 
 # --- v2: the build ----------------------------------------------------------------------------------
@@ -373,8 +373,15 @@ def count_tokens(tokenizer, texts: list[str]) -> int:  # type: ignore[no-untyped
     return total
 
 
+def _sampled(doc: Document, fraction: float) -> bool:
+    if fraction >= 1.0:
+        return True
+    h = hashlib.sha1(f"tok\0{doc.lang}\0{doc.repo}/{doc.path}".encode()).digest()
+    return int.from_bytes(h[:4], "big") / 2**32 < fraction
+
+
 def build(sources_dir: Path, out_dir: Path, tokenizer_path: Path | None = None, languages: tuple[str, ...] = (),
-          workers: int = 2, repo_list: list[Repo] | None = None) -> dict:
+          workers: int = 2, repo_list: list[Repo] | None = None, token_sample: float = 1.0) -> dict:
     """Build the v2 corpus into `out_dir`; raises HeldOutViolation (after writing the manifest, and with
     no train/val files) if a reserved or held-out package would enter it."""
     import multiprocessing
@@ -410,6 +417,7 @@ def build(sources_dir: Path, out_dir: Path, tokenizer_path: Path | None = None, 
             for i, res in enumerate(pool.imap_unordered(process_repo, group, chunksize=4)):
                 row = packages[res["key"]]
                 row["files_selected"] = res["files_selected"]
+                row["files_available"] = res["files_available"]
                 row["bytes_selected"] = res["bytes_selected"]
                 dropped[res["key"]] = {k: list(v) for k, v in res["dropped"].items()}
                 violations += res["violations"]
@@ -437,12 +445,16 @@ def build(sources_dir: Path, out_dir: Path, tokenizer_path: Path | None = None, 
                 kept[split]["bytes"] += size
                 stats[f"{split}_documents"] += 1
                 stats[f"{split}_bytes"] += size
-                if tokenizer is not None:
+                if tokenizer is not None and _sampled(doc, token_sample):
                     texts[split].append(doc.text)
         stats["packages_kept"] = len({d.source for d in docs})
         if tokenizer is not None:
             for split in ("train", "val"):
-                stats[f"{split}_tokens"] = count_tokens(tokenizer, texts[split])
+                sample_bytes = sum(len(t.encode()) for t in texts[split])
+                n = count_tokens(tokenizer, texts[split])
+                # a hash sample of the documents when token_sample < 1: tokens scaled by bytes
+                stats[f"{split}_tokens"] = round(n * stats[f"{split}_bytes"] / max(1, sample_bytes))
+                stats[f"{split}_tokens_counted"] = n
             stats["bytes_per_token"] = round((stats["train_bytes"] + stats["val_bytes"])
                                              / max(1, stats["train_tokens"] + stats["val_tokens"]), 3)
         languages_out[lang] = stats
@@ -451,7 +463,8 @@ def build(sources_dir: Path, out_dir: Path, tokenizer_path: Path | None = None, 
     for key, row in packages.items():
         row["dropped"] = {r: {"documents": c[0], "bytes": c[1]} for r, c in sorted(dropped.get(key, {}).items())}
         row.setdefault("kept", {"train": {"documents": 0, "bytes": 0}, "val": {"documents": 0, "bytes": 0}})
-    manifest = _manifest(packages, languages_out, violations, contaminated, tokenizer_path, decontam, heldout)
+    manifest = _manifest(packages, languages_out, violations, contaminated, tokenizer_path, decontam, heldout,
+                         token_sample)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     if violations:
         for sub in ("train", "val"):
@@ -464,7 +477,8 @@ def build(sources_dir: Path, out_dir: Path, tokenizer_path: Path | None = None, 
 
 
 def _manifest(packages: dict, languages: dict, violations: list[dict], contaminated: list[dict],
-              tokenizer_path: Path | None, decontam, heldout) -> dict:  # type: ignore[no-untyped-def]
+              tokenizer_path: Path | None, decontam, heldout,  # type: ignore[no-untyped-def]
+              token_sample: float = 1.0) -> dict:
     drops: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: {"documents": 0, "bytes": 0}))
     registries: dict[str, dict[str, int]] = defaultdict(lambda: {"packages": 0, "packages_kept": 0, "train_bytes": 0})
     for key, row in packages.items():
@@ -489,6 +503,7 @@ def _manifest(packages: dict, languages: dict, violations: list[dict], contamina
         "format": "maze-corpus/2",
         "filters": _filter_doc(),
         "tokenizer": str(tokenizer_path) if tokenizer_path else None,
+        "token_sample": token_sample,
         "totals": totals,
         "languages": languages,
         "registries": dict(registries),
@@ -524,8 +539,8 @@ def _manifest(packages: dict, languages: dict, violations: list[dict], contamina
 def _filter_doc() -> dict[str, str]:
     return {
         "selection": "the language's files under the package's code folder, vendored/fixture folders skipped "
-        f"(vendor, _vendor, node_modules, testdata, third_party, ...), non-test files first, at most "
-        f"{PACKAGE_CAP_BYTES >> 20} MiB per registry package (v1 sources and ziglang std exempt)",
+        f"(vendor, _vendor, node_modules, testdata, third_party, ...), non-test files first, read "
+        f"until {PACKAGE_CAP_BYTES >> 20} MiB of a registry package passed the filters (v1 sources, ziglang std exempt)",
         "undecodable": "not valid UTF-8",
         "tiny": f"< {MIN_BYTES} bytes or < {MIN_LINES} lines",
         "special_token": "contains a special token string such as <|endoftext|> or <|file_sep|>",
@@ -552,7 +567,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="maze corpus build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="maze corpus", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="select, clean, decontaminate, dedupe and split the fetched packages")
     b.add_argument("--sources", type=Path, default=Path(".data/sources-v2"))
@@ -561,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="count tokens with this tokenizer.json ('' to skip)")
     b.add_argument("--languages", default="", help="comma-separated subset (default: all)")
     b.add_argument("--workers", type=int, default=2)
+    b.add_argument("--token-sample", type=float, default=1.0,
+                   help="count tokens on this fraction of the documents (hash sample) and scale by bytes")
     p = sub.add_parser("pack", help="write the v2 training pack (see pack.py)", add_help=False)
     args, extra = parser.parse_known_args(argv)
     if args.cmd == "pack":
@@ -574,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
 
     tok = args.tokenizer if str(args.tokenizer) else None
     try:
-        manifest = build(args.sources, args.out, tok, tuple(x for x in args.languages.split(",") if x), args.workers)
+        manifest = build(args.sources, args.out, tok, tuple(x for x in args.languages.split(",") if x), args.workers,
+                         token_sample=args.token_sample)
     except HeldOutViolation as exc:
         print(f"maze corpus build: FAILED: {exc}", file=sys.stderr)
         return 2
