@@ -34,6 +34,7 @@ SPECIAL_TOKENS = ("<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_su
 MIN_BYTES = 200  # shorter files teach little and are mostly stubs or `__init__` boilerplate
 MIN_LINES = 5
 MAX_FILE_BYTES = 1 << 20  # larger single files (after bundle splitting) are tables or test vectors
+MAX_SOURCE_FILE_BYTES = 4 << 20  # a larger file (before splitting) is data, not code to learn from
 MAX_LINE_CHARS = 1000  # minified code, embedded blobs
 MAX_MEAN_LINE_CHARS = 100
 MIN_WHITESPACE_RATIO = 0.08  # minified / packed data has almost no whitespace
@@ -289,6 +290,10 @@ def process_repo(repo: Repo) -> dict:
         except OSError:
             continue
         nbytes += len(raw)
+        if len(raw) > MAX_SOURCE_FILE_BYTES:  # data tables and dumps, even if they split into code-like parts
+            dropped["huge"][0] += 1
+            dropped["huge"][1] += len(raw)
+            continue
         text = normalise(raw)
         if text is None:
             dropped["undecodable"][0] += 1
@@ -548,7 +553,8 @@ def _filter_doc() -> dict[str, str]:
         "long_lines": f"a line > {4 * MAX_LINE_CHARS} chars, lines > {MAX_LINE_CHARS} chars holding > 10 % of "
         f"the text, or mean line > {MAX_MEAN_LINE_CHARS} chars (minified code, blobs)",
         "low_whitespace": f"whitespace < {MIN_WHITESPACE_RATIO:.0%} of chars (minified/packed data)",
-        "huge": f"document > {MAX_FILE_BYTES} bytes after splitting (tables, test vectors)",
+        "huge": f"file > {MAX_SOURCE_FILE_BYTES >> 20} MiB, or document > {MAX_FILE_BYTES} bytes after splitting "
+        "(tables, test vectors, dumps)",
         "repetitive": f"zlib ratio > {MAX_ZLIB_RATIO} (generated tables, repeated boilerplate)",
         "decontaminated": "contains a HumanEval docstring or 3 consecutive non-trivial lines of a canonical solution",
         "duplicate": "same content as an earlier document of the language (any package)",

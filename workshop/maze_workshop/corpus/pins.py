@@ -489,10 +489,26 @@ def pin_npm_package(name: str, folder: Path) -> Pin | None:
             return None
         root = pkg
     n, b = _size(root, "typescript")
-    if n == 0:
+    if n == 0 or _npm_holds_heldout(root, folder):
         return None
     return Pin(name, "npm", name, str(meta.get("version", "")), "typescript", lic,
                lic_file.relative_to(folder).as_posix(), root.relative_to(folder).as_posix(), n, b)
+
+
+def _npm_holds_heldout(root: Path, folder: Path) -> bool:
+    """A bundled copy of a held-out package (node_modules path, or an esbuild `// node_modules/NAME/` marker
+    in a file): such a package is not pinned (e.g. playwright-core bundles zod)."""
+    for p in code_files(root, "typescript"):
+        rel = p.relative_to(folder).as_posix()
+        if heldout.path_match("typescript", rel):
+            return True
+        try:
+            text = p.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "node_modules/" in text and heldout.text_match("typescript", text):
+            return True
+    return False
 
 
 def pin_npm(sources: Path, n: int, workers: int = 4) -> list[Pin]:
