@@ -145,7 +145,7 @@ def _subset(repos: dict[tuple[str, str], list[dict]], raw_budget: int, weights: 
 
 def pack(corpus: Path, tokenizer: Path | None, out: Path, *, shard_mib: float = 24.0, piece_mib: float = 34.0,
          preset: str = "9e", workers: int = 2, max_mib: float | None = None,
-         weights: dict[str, float] | None = None) -> dict:
+         weights: dict[str, float] | None = None, resume: bool = False) -> dict:
     started = time.time()
     repos = load_repos(corpus, "train")
     val = [d for docs in load_repos(corpus, "val").values() for d in docs]
@@ -157,7 +157,8 @@ def pack(corpus: Path, tokenizer: Path | None, out: Path, *, shard_mib: float = 
             val_raw = sum(len(d["text"].encode()) for d in val)
             budget = max(0.0, min(raw_total * 1.01, (max_mib * MiB - val_raw / ratio - (64 << 10)) * ratio))
             chosen = _subset(repos, int(budget), weights or {})
-        info = _write(corpus, tokenizer, out, chosen, val, shard_mib, piece_mib, preset, workers)
+        info = _write(corpus, tokenizer, out, chosen, val, shard_mib, piece_mib, preset, workers,
+                      resume and max_mib is None)
         if max_mib is None or info["packed_bytes"] <= max_mib * MiB:
             break
         ratio = info["train_raw_bytes"] / info["train_packed_bytes"] * 0.97 * (max_mib * MiB / info["packed_bytes"])
@@ -168,10 +169,17 @@ def pack(corpus: Path, tokenizer: Path | None, out: Path, *, shard_mib: float = 
     return info
 
 
+def _done(path: Path) -> bool:
+    """A shard compressed by an earlier, interrupted run (xz removes its input only when it is done)."""
+    return path.with_name(path.name + ".xz").is_file() and not path.exists()
+
+
 def _write(corpus: Path, tokenizer: Path | None, out: Path, repos: dict, val: list[dict], shard_mib: float,
-           piece_mib: float, preset: str, workers: int) -> dict:
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+           piece_mib: float, preset: str, workers: int, resume: bool = False) -> dict:
+    if not resume:
+        shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out / "pieces", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
     plan = plan_shards(repos, int(shard_mib * MiB))
     langs: dict[str, dict[str, int]] = defaultdict(lambda: {"repos": 0, "documents": 0, "bytes": 0})
     raw_paths = []
@@ -179,7 +187,8 @@ def _write(corpus: Path, tokenizer: Path | None, out: Path, repos: dict, val: li
     for i, keys in enumerate(plan):
         path = out / f"train-{i:03d}.jsonl"
         row = {"name": path.name + ".xz", "repos": len(keys), "documents": 0, "raw_bytes": 0, "languages": {}}
-        with path.open("w", encoding="utf-8") as fh:
+        skip = resume and _done(path)
+        with (open(os.devnull, "w") if skip else path.open("w", encoding="utf-8")) as fh:
             for key in keys:
                 langs[key[0]]["repos"] += 1
                 for d in repos[key]:
@@ -191,15 +200,17 @@ def _write(corpus: Path, tokenizer: Path | None, out: Path, repos: dict, val: li
                     row["languages"][key[0]] = row["languages"].get(key[0], 0) + size
                     langs[key[0]]["documents"] += 1
                     langs[key[0]]["bytes"] += size
-        raw_paths.append(path)
+        if not skip:
+            raw_paths.append(path)
         shard_rows.append(row)
     vpath = out / "val.jsonl"
-    with vpath.open("w", encoding="utf-8") as fh:
-        for d in val:
-            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-    raw_paths.append(vpath)
-    log.info("pack: %d shards, %.1f MB raw; compressing (xz -%s, %d at once)", len(plan),
-             sum(r["raw_bytes"] for r in shard_rows) / 1e6, preset, workers)
+    if not (resume and _done(vpath)):
+        with vpath.open("w", encoding="utf-8") as fh:
+            for d in val:
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+        raw_paths.append(vpath)
+    log.info("pack: %d shards, %.1f MB raw; compressing %d files (xz -%s, %d at once)", len(plan),
+             sum(r["raw_bytes"] for r in shard_rows) / 1e6, len(raw_paths), preset, workers)
     done = 0
     with ThreadPoolExecutor(workers) as pool:
         for _ in pool.map(lambda p: xz(p, preset), sorted(raw_paths, key=lambda p: -p.stat().st_size)):
@@ -228,7 +239,8 @@ def _write(corpus: Path, tokenizer: Path | None, out: Path, repos: dict, val: li
     return {
         "format": FORMAT,
         "records": ["lang", "repo", "path", "text"],
-        "compression": f"xz -{preset}",
+        "compression": f"xz -{preset}" + (" (shards already compressed by an interrupted run kept their preset)"
+                                          if resume else ""),
         "shards": shard_rows,
         "val": {"name": "val.jsonl.xz", "documents": len(val), "raw_bytes": sum(len(d["text"].encode()) for d in val),
                 "bytes": (out / "val.jsonl.xz").stat().st_size, "sha256": sha256(out / "val.jsonl.xz")},
@@ -277,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", default="9e", help="xz preset (9e = -9 --extreme)")
     parser.add_argument("--workers", type=int, default=2, help="xz processes at once")
     parser.add_argument("--max-mib", type=float, default=None, help="make a subset pack of at most this size")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep shards that an interrupted run of the same corpus already compressed")
     parser.add_argument("--weights", default="", help="subset only: share of the raw budget per language, e.g. "
                         "python=2,typescript=1.5")
     args = parser.parse_args(argv)
@@ -284,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(",") if kv)}
     info = pack(args.corpus, args.tokenizer if str(args.tokenizer) else None, args.out, shard_mib=args.shard_mib,
                 piece_mib=args.piece_mib, preset=args.preset, workers=args.workers, max_mib=args.max_mib,
-                weights=weights)
+                weights=weights, resume=args.resume)
     for p in info["pieces"]:
         log.info("pack: %s %6.2f MiB (%d files)", p["name"], p["mib"], len(p["files"]))
     log.info("pack: %d shards, %d pieces, %.1f MiB packed (%.1f MB raw train), %.0f s", len(info["shards"]),
