@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from maze_workshop.corpus import decontam
 
 PROGRAM = '''from typing import List

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -23,11 +22,11 @@ def _parse_location(location: str) -> tuple[Path, int, int]:
 
 
 def complete(args: argparse.Namespace) -> int:
-    from maze_inference.pipeline import CompletionSettings, complete_at
     from maze_inference.document import Document, Position
     from maze_inference.engines import EngineSettings, create_engine
     from maze_inference.errors import MazeError
     from maze_inference.languages import language_for_path
+    from maze_inference.pipeline import CompletionSettings, complete_at
 
     path, line, col = _parse_location(args.location)
     try:
@@ -170,11 +169,12 @@ def corpus_fetch(args: argparse.Namespace) -> int:
 
 
 def bench_constraint(args: argparse.Namespace) -> int:
-    from maze_workshop.bench import constraint
-    from maze_workshop.bench.report import write_json
     from maze_inference.constraint.cursor import ConstraintBackend
     from maze_inference.engines.embedded import EmbeddedEngine
     from maze_inference.tokenization import load_tokenizer
+
+    from maze_workshop.bench import constraint
+    from maze_workshop.bench.report import write_json
 
     engine = EmbeddedEngine(args.model)
     backend = ConstraintBackend(load_tokenizer(str(engine.model_dir / "tokenizer.json")))

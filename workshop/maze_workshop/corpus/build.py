@@ -20,10 +20,8 @@ import shutil
 import sys
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
 
 log = logging.getLogger(__name__)
 
@@ -584,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, default=2)
     b.add_argument("--token-sample", type=float, default=1.0,
                    help="count tokens on this fraction of the documents (hash sample) and scale by bytes")
-    p = sub.add_parser("pack", help="write the v2 training pack (see pack.py)", add_help=False)
+    sub.add_parser("pack", help="write the v2 training pack (see pack.py)", add_help=False)
     args, extra = parser.parse_known_args(argv)
     if args.cmd == "pack":
         from maze_workshop.corpus import pack

@@ -26,6 +26,7 @@ from maze_inference.constraint.check import Verdict, check_bytes
 from maze_inference.constraint.grammars import GrammarVariant
 from maze_inference.errors import UnsupportedLanguage
 from maze_inference.languages import get_language, language_for_path
+
 from maze_workshop.corpus.sources import SOURCES, iter_source_files
 
 log = logging.getLogger(__name__)

@@ -40,7 +40,7 @@ _ALIASES = {
     "unlicense": "Unlicense", "the unlicense": "Unlicense", "the unlicense (unlicense)": "Unlicense",
     "cc0-1.0": "CC0-1.0", "cc0": "CC0-1.0", "cc0 1.0 universal": "CC0-1.0",
 }
-_BSD_TEXT = re.compile(r"Redistribution and use in source and binary forms", re.I)
+_BSD_TEXT = re.compile(r"Redistribution and use in source and binary forms", re.IGNORECASE)
 
 
 def canonical(name: str, text: str = "") -> str | None:
@@ -51,7 +51,7 @@ def canonical(name: str, text: str = "") -> str | None:
     if key in ("bsd", "bsd license", "bsd-like", "bsd-style", "bsd licence"):
         if not text or not _BSD_TEXT.search(text):
             return "BSD-3-Clause" if not text else None
-        return "BSD-3-Clause" if re.search(r"Neither the name|endorse or promote", text, re.I) else "BSD-2-Clause"
+        return "BSD-3-Clause" if re.search(r"Neither the name|endorse or promote", text, re.IGNORECASE) else "BSD-2-Clause"
     return None
 
 
@@ -64,10 +64,10 @@ def classify(expression: str, text: str = "") -> str | None:
     if not expr:
         return None
     expr = re.sub(r"[()]", " ", expr)
-    ors = re.split(r"\s+or\s+|\s*/\s*|\s*\|\s*", expr, flags=re.I)
+    ors = re.split(r"\s+or\s+|\s*/\s*|\s*\|\s*", expr, flags=re.IGNORECASE)
     out_or: list[str] = []
     for alt in ors:
-        ands = [a for a in re.split(r"\s+and\s+|\s*,\s*|\s*&\s*", alt, flags=re.I) if a.strip()]
+        ands = [a for a in re.split(r"\s+and\s+|\s*,\s*|\s*&\s*", alt, flags=re.IGNORECASE) if a.strip()]
         ids = [canonical(a, text) for a in ands]
         if not ids or any(i is None for i in ids):
             if "/" in expression and len(ors) > 1 and (c := canonical(expression, text)):
@@ -161,9 +161,9 @@ def pypi_license(metadata: Path, license_text: str = "") -> str | None:
     if expr := msg.get("License-Expression"):
         return classify(expr, license_text)
     lic = (msg.get("License") or "").strip()
-    if lic and "\n" not in lic and len(lic) < 60 and lic.upper() not in ("UNKNOWN", "OTHER"):
-        if (c := classify(lic, license_text)) is not None:
-            return c
+    short = lic and "\n" not in lic and len(lic) < 60 and lic.upper() not in ("UNKNOWN", "OTHER")
+    if short and (c := classify(lic, license_text)) is not None:
+        return c
     classifiers = [c.split("::")[-1].strip() for c in msg.get_all("Classifier") or [] if c.startswith("License ::")]
     classifiers = [c for c in classifiers if c not in ("OSI Approved",)]
     if classifiers:

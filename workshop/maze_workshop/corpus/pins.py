@@ -30,7 +30,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from maze_workshop.corpus import heldout, licenses
@@ -378,7 +378,7 @@ def pin_debian_package(name: str, version: str, lang: str, folder: Path) -> Pin 
 
 
 def _dep5_has_copyleft(text: str) -> bool:
-    return bool(re.search(r"^License:\s*(?:L|A)?GPL", text, re.M))
+    return bool(re.search(r"^License:\s*(?:L|A)?GPL", text, re.MULTILINE))
 
 
 def pin_debian(sources: Path, limit: int | None = None, workers: int = 3) -> list[Pin]:
@@ -681,4 +681,3 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["Pin", "read_pins", "write_pins", "fetch_all", "pin_dir", "code_files", "asdict"]
