@@ -28,7 +28,8 @@ def _add_grammar(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(func=commands.grammar_check)
     corpus = grammar.add_parser("corpus", help="measure acceptance on the registry corpora", parents=[_LOGGING])
     corpus.add_argument("--language", "-l", required=True)
-    corpus.add_argument("--sources", default=".data/sources", help="where `maze corpus fetch` put the sources")
+    corpus.add_argument("--sources", default=".data/sources-v2/v1",
+                        help="where `maze corpus fetch` put the v1 sources (DEST/v1)")
     corpus.add_argument("--max-files", type=int, default=None)
     corpus.add_argument("--workers", type=int, default=2)
     corpus.add_argument("--limit", type=float, default=60.0, help="seconds per file")
@@ -38,13 +39,21 @@ def _add_grammar(sub: argparse._SubParsersAction) -> None:
 
 def _add_corpus(sub: argparse._SubParsersAction) -> None:
     corpus = sub.add_parser("corpus", help="registry source corpora").add_subparsers(dest="corpus_cmd", required=True)
-    fetch = corpus.add_parser("fetch", help="download the pinned sources (Debian, npm, PyPI)", parents=[_LOGGING])
-    fetch.add_argument("dest", nargs="?", default=".data/sources")
-    fetch.add_argument("--only", nargs="*", default=[])
+    fetch = corpus.add_parser("fetch", help="download the pinned packages (Debian, npm, PyPI) and the v1 sources",
+                              parents=[_LOGGING])
+    fetch.add_argument("dest", nargs="?", default=".data/sources-v2")
+    fetch.add_argument("--only", nargs="*", default=[], help="v1 sources by name (then no pinned packages)")
+    fetch.add_argument("--registries", default="debian,npm,pypi", help="pinned registries to fetch ('' for none)")
+    fetch.add_argument("--workers", type=int, default=3)
+    fetch.add_argument("--heldout", default=None, metavar="DIR",
+                       help="instead: fetch the held-out REALCODE packages into DIR (for the realcode benchmark)")
     fetch.set_defaults(func=commands.corpus_fetch)
-    for name, text in (("build", "filter, dedupe and split the fetched sources"), ("pack", "write the GPU training pack")):
+    for name, module, text in (
+            ("pin", "maze_workshop.corpus.pins", "discover and pin the registry packages (writes corpus/pins/*.tsv)"),
+            ("build", "maze_workshop.corpus.build", "select, clean, decontaminate, dedupe and split the packages"),
+            ("pack", "maze_workshop.corpus.pack", "write the GPU training pack (maze-train-pack/2) in staging pieces")):
         step = corpus.add_parser(name, help=text, add_help=False)
-        step.set_defaults(func=commands.forward, module="maze_workshop.corpus.build", prefix=[name])
+        step.set_defaults(func=commands.forward, module=module, prefix=["build"] if name == "build" else [])
 
 
 def _add_model(sub: argparse._SubParsersAction) -> None:

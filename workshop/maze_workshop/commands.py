@@ -148,10 +148,25 @@ def forward(args: argparse.Namespace) -> int:
 
 
 def corpus_fetch(args: argparse.Namespace) -> int:
-    from maze_workshop.corpus.sources import fetch_sources
+    from maze_workshop.corpus.sources import SOURCES, fetch_sources
 
-    fetch_sources(Path(args.dest), tuple(args.only))
-    print(f"sources in {args.dest}", file=sys.stderr)
+    if args.heldout:
+        from maze_workshop.corpus.heldout import fetch_heldout
+
+        for name, folder in fetch_heldout(Path(args.heldout)).items():
+            print(f"{name}\t{folder}")
+        return 0
+    dest = Path(args.dest)
+    if args.only:
+        fetch_sources(dest / "v1", tuple(args.only))
+        print(f"sources in {dest / 'v1'}", file=sys.stderr)
+        return 0
+    from maze_workshop.corpus.pins import fetch_all
+
+    fetch_sources(dest / "v1", tuple(s.name for s in SOURCES))
+    registries = [r for r in args.registries.split(",") if r]
+    pins = fetch_all(dest, registries, workers=args.workers) if registries else []
+    print(f"v1 sources and {len(pins)} pinned packages in {dest}", file=sys.stderr)
     return 0
 
 

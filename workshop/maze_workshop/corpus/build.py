@@ -1,9 +1,11 @@
-"""Training corpus for the embedded model: clean, dedupe and split the fetched sources, then pack them.
+"""Training corpus for the embedded model (v2): select, clean, decontaminate, dedupe and split.
 
-`build` turns the pinned sources of `sources.py` into documents under `.data/corpus/` with a manifest
-that says, per source, what was kept and what was dropped and why, so the model card can be written
-from it. `pack` writes the small, xz-compressed training pack that travels to the GPU machine
-(`.train/data/`, capped in size, languages balanced by a byte budget that favours Python).
+`build` turns the pinned registry packages (`pins.py`, `pins/*.tsv`) and the v1 sources
+(`sources.py`) into documents under `corpus-v2/{train,val}/<lang>.jsonl` (records `lang`, `repo`,
+`source`, `path`, `text`, each package's files together) with a `manifest.json` that says, per
+package and per language, what was kept and what was dropped and why, so the model card can be written
+from it. The build fails (exit 2) if a reserved or held-out package (`heldout.py`) would enter it.
+`maze corpus pack` (pack.py) then writes the compressed training pack.
 """
 
 from __future__ import annotations
@@ -15,22 +17,22 @@ import logging
 import lzma
 import re
 import shutil
+import sys
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from maze_workshop.corpus.sources import SOURCES, Source, iter_source_files
-
 log = logging.getLogger(__name__)
 
-SPECIAL_TOKENS = ("<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>")
+SPECIAL_TOKENS = ("<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|repo_name|>",
+                  "<|file_sep|>")
 
 # Thresholds of the filters; each drop is counted under its reason in the manifest.
 MIN_BYTES = 200  # shorter files teach little and are mostly stubs or `__init__` boilerplate
 MIN_LINES = 5
 MAX_FILE_BYTES = 1 << 20  # larger single files (after bundle splitting) are tables or test vectors
+MAX_SOURCE_FILE_BYTES = 4 << 20  # a larger file (before splitting) is data, not code to learn from
 MAX_LINE_CHARS = 1000  # minified code, embedded blobs
 MAX_MEAN_LINE_CHARS = 100
 MIN_WHITESPACE_RATIO = 0.08  # minified / packed data has almost no whitespace
@@ -52,23 +54,24 @@ _WS = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Document:
-    source: str
+    source: str  # the package key (see Repo.key)
     lang: str
     path: str  # relative to the source root; "#k" marks part k of a split file, ":src/..." a bundle module
     text: str
+    repo: str = ""  # the project name the trainer groups files by
 
 
 def val_choice(docs: list[Document]) -> set[str]:
-    """Held-out paths of one language: documents in sha1(lang, path) order until VAL_FRACTION of the
-    bytes. Stable (depends only on the documents) and fair to languages with few, large files."""
-    order = sorted(docs, key=lambda d: hashlib.sha1(f"{d.lang}\0{d.path}".encode()).digest())
+    """Held-out "repo/path"s of one language: documents in sha1(lang, repo/path) order until VAL_FRACTION
+    of the bytes. Stable (depends only on the documents) and fair to languages with few, large files."""
+    order = sorted(docs, key=lambda d: hashlib.sha1(f"{d.lang}\0{d.repo}/{d.path}".encode()).digest())
     target = VAL_FRACTION * sum(len(d.text) for d in docs)
     chosen: set[str] = set()
     total = 0
     for doc in order:
         if total >= target:
             break
-        chosen.add(doc.path)
+        chosen.add(f"{doc.repo}/{doc.path}")
         total += len(doc.text)
     return chosen
 
@@ -151,88 +154,201 @@ def _split_at(text: str, indent: int) -> list[str]:
     return pieces
 
 
-def iter_documents(source: Source, sources_dir: Path, counts: dict[str, list[int]]) -> Iterator[Document]:
-    """The documents of one source before filtering; undecodable files are counted and skipped."""
-    root = sources_dir / source.name / source.root
-    for path in iter_source_files(source, sources_dir):
-        rel = path.relative_to(root).as_posix()
-        raw = path.read_bytes()
+# --- v2: packages ------------------------------------------------------------------------------------
+
+PACKAGE_CAP_BYTES = 6 << 20  # kept bytes (after the filters, before dedupe) of one registry package; v1 and zig exempt
+V1_DIR = "v1"  # v1 sources live in <sources>/v1/<name>/ (fetched by `maze corpus fetch`)
+_TEST_PART = {"test", "tests", "testing", "__tests__", "spec", "specs", "examples", "example", "benches", "benchmarks",
+              "bench", "fuzz", "docs", "doc"}
+_TEST_NAME = re.compile(r"(^test_.*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$|_tests?\.rs$)")
+
+
+@dataclass(frozen=True)
+class Repo:
+    """One package of the corpus, as the build sees it."""
+
+    key: str  # unique: "debian:librust-nom-dev", "npm:immer", "pypi:ziglang-0.17.1", "v1:cpython-stdlib"
+    name: str  # the project's name (record field `repo`)
+    lang: str
+    registry: str
+    package: str
+    version: str
+    license: str
+    license_file: str
+    folder: Path  # the unpacked package
+    root: Path  # the folder with its code
+    capped: bool = True
+
+    def files(self) -> list[Path]:
+        """Candidate code files: the language's files under root (vendored and fixture folders skipped),
+        non-test files first (the build stops reading a registry package at PACKAGE_CAP_BYTES kept)."""
+        from maze_workshop.corpus.heldout import zig_path_allowed
+        from maze_workshop.corpus.pins import code_files
+
+        if self.key.startswith("v1:"):
+            from maze_workshop.corpus.sources import SOURCES, iter_source_files
+
+            source = next(s for s in SOURCES if s.name == self.package)
+            return list(iter_source_files(source, self.folder.parent))
+        files = list(code_files(self.root, self.lang))
+        if self.lang == "zig":
+            files = [p for p in files if zig_path_allowed(p.relative_to(self.root).as_posix())]
+        if not self.capped:
+            return files
+
+        def is_test(p: Path) -> bool:
+            rel = p.relative_to(self.root)
+            return bool(set(rel.parts[:-1]) & _TEST_PART) or bool(_TEST_NAME.search(rel.name))
+
+        files.sort(key=lambda p: (is_test(p), p.as_posix()))
+        return files
+
+
+def repos(sources_dir: Path, languages: tuple[str, ...] = ()) -> list[Repo]:
+    """Every package of the corpus: the pinned registry packages and the v1 sources (less v1's zig-std,
+    which is the ziglang 0.17.1 pin restricted to lib/std/)."""
+    from maze_workshop.corpus.pins import pin_dir, read_pins
+    from maze_workshop.corpus.sources import SOURCES
+
+    out: list[Repo] = []
+    v1_packages = set()
+    for s in SOURCES:
+        if s.name == "zig-std" or (languages and s.language not in languages):
+            continue
+        folder = sources_dir / V1_DIR / s.name
+        out.append(Repo(f"v1:{s.name}", s.name, s.language, s.registry, s.name, s.version, s.license, s.license_file,
+                        folder, folder / s.root, capped=False))
+        v1_packages |= {re.split(r"[=@]", p)[0] for p in s.packages}
+    for p in read_pins():
+        if (languages and p.language not in languages) or p.package in v1_packages and p.language != "zig":
+            continue
+        folder = pin_dir(sources_dir, p)
+        key = f"{p.registry}:{p.package}" if p.language != "zig" else f"pypi:ziglang-{p.version}"
+        out.append(Repo(key, p.repo, p.language, p.registry, p.package, p.version, p.license, p.license_file, folder,
+                        folder / p.root, capped=p.language != "zig"))
+    return out
+
+
+# --- v2: per-package work (runs in worker processes) -------------------------------------------------
+
+_PROBLEMS = None
+
+
+def _problems():  # type: ignore[no-untyped-def]
+    global _PROBLEMS
+    if _PROBLEMS is None:
+        from maze_workshop.corpus.decontam import load_problems
+
+        _PROBLEMS = load_problems()
+    return _PROBLEMS
+
+
+def heldout_violations(repo: Repo, files: list[Path]) -> list[dict]:
+    """Held-out packages in one package's selection: its own name, or a copy inside its tree."""
+    from maze_workshop.corpus.heldout import held_name, path_match
+
+    out = []
+    reg = {"debian": "debian", "npm": "npm", "pypi": "pypi"}.get(repo.registry)
+    if reg and repo.lang != "zig" and not repo.key.startswith("v1:"):
+        hit = held_name(reg, repo.package) or held_name({"rust": "crates", "go": "go", "python": "pypi",
+                                                          "typescript": "npm"}[repo.lang], repo.name)
+        if hit:
+            out.append({"package": repo.key, "path": "", "held_out": hit})
+    base = repo.root if repo.lang == "zig" else repo.folder
+    tree = {p.relative_to(base).as_posix() for p in files} if repo.lang == "python" else set()
+    for p in files:
+        rel = p.relative_to(base).as_posix()
+        if (hit := path_match(repo.lang, rel, tree)) is not None:
+            out.append({"package": repo.key, "path": rel, "held_out": hit})
+    return out
+
+
+def process_repo(repo: Repo) -> dict:
+    """Read, split and filter one package's files; decontaminate; check held-out packages.
+    Returns the surviving documents (before dedupe) and the counts."""
+    from maze_workshop.corpus.decontam import contamination
+    from maze_workshop.corpus.heldout import text_match
+
+    dropped: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    files = repo.files() if repo.root.is_dir() else []
+    violations = heldout_violations(repo, files)
+    docs: list[Document] = []
+    contaminated: list[dict] = []
+    probs = _problems()
+    nbytes = 0
+    kept_bytes = 0
+    n_read = 0
+    for path in files:
+        if repo.capped and kept_bytes >= PACKAGE_CAP_BYTES:
+            break
+        n_read += 1
+        rel = path.relative_to(repo.root).as_posix()
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        nbytes += len(raw)
+        if len(raw) > MAX_SOURCE_FILE_BYTES:  # data tables and dumps, even if they split into code-like parts
+            dropped["huge"][0] += 1
+            dropped["huge"][1] += len(raw)
+            continue
         text = normalise(raw)
         if text is None:
-            counts["undecodable"][0] += 1
-            counts["undecodable"][1] += len(raw)
+            dropped["undecodable"][0] += 1
+            dropped["undecodable"][1] += len(raw)
             continue
         if _GENERATED.search(text[:3000]):  # judged on the whole file, so that every part of it goes
-            counts["generated"][0] += 1
-            counts["generated"][1] += len(raw)
+            dropped["generated"][0] += 1
+            dropped["generated"][1] += len(raw)
             continue
-        modules = (split_bundle(text) if rel.endswith(".js") else None) or [("", text)]
+        if (hit := text_match(repo.lang, text)) is not None:
+            violations.append({"package": repo.key, "path": rel, "held_out": hit})
+        modules = (split_bundle(text) if rel.endswith((".js", ".mjs", ".cjs")) else None) or [("", text)]
         for name, module in modules:
             for suffix, piece in split_large(module):
-                yield Document(source.name, source.language, rel + name + suffix, piece)
+                reason = drop_reason(piece)
+                if reason is None and (hit := contamination(piece, probs)) is not None:
+                    reason = "decontaminated"
+                    contaminated.append({"package": repo.key, "path": rel + name + suffix, "kind": hit[0],
+                                         "task": hit[1], "bytes": len(piece.encode())})
+                if reason is not None:
+                    dropped[reason][0] += 1
+                    dropped[reason][1] += len(piece.encode())
+                    continue
+                docs.append(Document(repo.key, repo.lang, rel + name + suffix, piece, repo.name))
+                kept_bytes += len(piece.encode())
+    return {"key": repo.key, "docs": docs, "dropped": dict(dropped), "violations": violations,
+            "contaminated": contaminated, "files_selected": n_read, "files_available": len(files),
+            "bytes_selected": nbytes}
 
 
-def build(sources_dir: Path, out_dir: Path) -> dict:
-    """Filter, dedupe and split every source; write `{train,val}/<lang>.jsonl` and `manifest.json`."""
+# --- v2: the build ----------------------------------------------------------------------------------
+
+def _dedupe(docs: list[Document], dropped: dict[str, dict[str, list[int]]]) -> list[Document]:
+    """Exact and near-duplicate removal within one language, largest documents first (so that of two
+    overlapping documents the fuller one is kept); drops are counted per package."""
     seen_exact: set[bytes] = set()
     seen_near: set[bytes] = set()
     seen_lines: set[int] = set()
-    manifest: dict = {"filters": _filter_doc(), "sources": {}}
-    kept: dict[str, list[Document]] = defaultdict(list)  # by language
-    for source in SOURCES:
-        dropped: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        n_files = sum(1 for _ in iter_source_files(source, sources_dir))
-        # Largest first, so that of two overlapping documents the fuller one is kept.
-        docs = sorted(iter_documents(source, sources_dir, dropped), key=lambda d: (-len(d.text), d.path))
-        for doc in docs:
-            reason = drop_reason(doc.text)
-            if reason is None:
-                exact = hashlib.sha256(doc.text.encode()).digest()
-                near = hashlib.sha256(_WS.sub("", doc.text).encode()).digest()
-                if exact in seen_exact:
-                    reason = "duplicate"
-                elif near in seen_near or _mostly_seen(doc.text, seen_lines):
-                    reason = "near_duplicate"
-                seen_exact.add(exact)
-                seen_near.add(near)
-            if reason is None:
-                kept[doc.lang].append(doc)
-            else:
-                dropped[reason][0] += 1
-                dropped[reason][1] += len(doc.text.encode())
-        manifest["sources"][source.name] = {
-            "language": source.language,
-            "registry": source.registry,
-            "packages": list(source.packages),
-            "version": source.version,
-            "license": source.license,
-            "license_file": source.license_file,
-            "files_selected": n_files,
-            "dropped": {r: {"documents": c[0], "bytes": c[1]} for r, c in sorted(dropped.items())},
-        }
-    for sub in ("train", "val"):
-        shutil.rmtree(out_dir / sub, ignore_errors=True)
-        (out_dir / sub).mkdir(parents=True)
-    for lang, docs in kept.items():
-        val = val_choice(docs)
-        docs.sort(key=lambda d: (d.source, d.path))
-        with (out_dir / "train" / f"{lang}.jsonl").open("w", encoding="utf-8") as train_fh, \
-                (out_dir / "val" / f"{lang}.jsonl").open("w", encoding="utf-8") as val_fh:
-            for doc in docs:
-                split = "val" if doc.path in val else "train"
-                record = {"lang": doc.lang, "source": doc.source, "path": doc.path, "text": doc.text}
-                (val_fh if split == "val" else train_fh).write(json.dumps(record, ensure_ascii=False) + "\n")
-                row = manifest["sources"][doc.source].setdefault(
-                    "kept", {"train": {"documents": 0, "bytes": 0}, "val": {"documents": 0, "bytes": 0}})
-                row[split]["documents"] += 1
-                row[split]["bytes"] += len(doc.text.encode())
-    for name, row in manifest["sources"].items():
-        kept_row = row.get("kept", {"train": {"documents": 0, "bytes": 0}, "val": {"documents": 0, "bytes": 0}})
-        log.info("corpus: %-14s train %5d docs %5.1f MB, val %3d docs %4.2f MB; dropped %s", name,
-                 kept_row["train"]["documents"], kept_row["train"]["bytes"] / 1e6, kept_row["val"]["documents"],
-                 kept_row["val"]["bytes"] / 1e6, {r: c["documents"] for r, c in row["dropped"].items()})
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return manifest
+    kept = []
+    docs.sort(key=lambda d: (-len(d.text), d.source, d.path))
+    for doc in docs:
+        exact = hashlib.blake2b(doc.text.encode(), digest_size=16).digest()
+        near = hashlib.blake2b(_WS.sub("", doc.text).encode(), digest_size=16).digest()
+        reason = None
+        if exact in seen_exact:
+            reason = "duplicate"
+        elif near in seen_near or _mostly_seen(doc.text, seen_lines):
+            reason = "near_duplicate"
+        seen_exact.add(exact)
+        seen_near.add(near)
+        if reason is None:
+            kept.append(doc)
+        else:
+            row = dropped[doc.source].setdefault(reason, [0, 0])
+            row[0] += 1
+            row[1] += len(doc.text.encode())
+    return kept
 
 
 def _mostly_seen(text: str, seen: set[int]) -> bool:
@@ -245,23 +361,206 @@ def _mostly_seen(text: str, seen: set[int]) -> bool:
     return False
 
 
+def count_tokens(tokenizer, texts: list[str]) -> int:  # type: ignore[no-untyped-def]
+    total = 0
+    batch: list[str] = []
+    size = 0
+    for t in texts:
+        batch.append(t)
+        size += len(t)
+        if size > 8 << 20:
+            total += sum(len(e.ids) for e in tokenizer.encode_batch(batch, add_special_tokens=False))
+            batch, size = [], 0
+    if batch:
+        total += sum(len(e.ids) for e in tokenizer.encode_batch(batch, add_special_tokens=False))
+    return total
+
+
+def _sampled(doc: Document, fraction: float) -> bool:
+    if fraction >= 1.0:
+        return True
+    h = hashlib.sha1(f"tok\0{doc.lang}\0{doc.repo}/{doc.path}".encode()).digest()
+    return int.from_bytes(h[:4], "big") / 2**32 < fraction
+
+
+def build(sources_dir: Path, out_dir: Path, tokenizer_path: Path | None = None, languages: tuple[str, ...] = (),
+          workers: int = 2, repo_list: list[Repo] | None = None, token_sample: float = 1.0) -> dict:
+    """Build the v2 corpus into `out_dir`; raises HeldOutViolation (after writing the manifest, and with
+    no train/val files) if a reserved or held-out package would enter it."""
+    import multiprocessing
+
+    from maze_workshop.corpus import decontam, heldout
+
+    all_repos = repo_list if repo_list is not None else repos(sources_dir, languages)
+    tokenizer = None
+    if tokenizer_path is not None:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for sub in ("train", "val"):
+        shutil.rmtree(out_dir / sub, ignore_errors=True)
+        (out_dir / sub).mkdir(parents=True)
+    packages: dict[str, dict] = {}
+    dropped: dict[str, dict[str, list[int]]] = {}
+    violations: list[dict] = []
+    contaminated: list[dict] = []
+    languages_out: dict[str, dict] = {}
+    by_lang: dict[str, list[Repo]] = defaultdict(list)
+    for r in all_repos:
+        by_lang[r.lang].append(r)
+        packages[r.key] = {"name": r.name, "language": r.lang, "registry": r.registry, "package": r.package,
+                           "version": r.version, "license": r.license, "license_file": r.license_file}
+    ctx = multiprocessing.get_context("fork")
+    _problems()  # loaded once, inherited by the workers
+    for lang in sorted(by_lang):
+        docs: list[Document] = []
+        group = sorted(by_lang[lang], key=lambda r: r.key)
+        with ctx.Pool(workers) as pool:
+            for i, res in enumerate(pool.imap_unordered(process_repo, group, chunksize=4)):
+                row = packages[res["key"]]
+                row["files_selected"] = res["files_selected"]
+                row["files_available"] = res["files_available"]
+                row["bytes_selected"] = res["bytes_selected"]
+                dropped[res["key"]] = {k: list(v) for k, v in res["dropped"].items()}
+                violations += res["violations"]
+                contaminated += res["contaminated"]
+                docs += res["docs"]
+                if i % 500 == 0:
+                    log.info("build %s: %d/%d packages, %d docs", lang, i + 1, len(group), len(docs))
+        log.info("build %s: %d documents before dedupe (%.1f MB)", lang, len(docs),
+                 sum(len(d.text) for d in docs) / 1e6)
+        docs = _dedupe(docs, dropped)
+        val = val_choice(docs)
+        docs.sort(key=lambda d: (d.repo, d.source, d.path))
+        stats = {"packages": len(group), "train_documents": 0, "train_bytes": 0, "val_documents": 0, "val_bytes": 0}
+        texts: dict[str, list[str]] = {"train": [], "val": []}
+        with (out_dir / "train" / f"{lang}.jsonl").open("w", encoding="utf-8") as train_fh, \
+                (out_dir / "val" / f"{lang}.jsonl").open("w", encoding="utf-8") as val_fh:
+            for doc in docs:
+                split = "val" if f"{doc.repo}/{doc.path}" in val else "train"
+                record = {"lang": doc.lang, "repo": doc.repo, "source": doc.source, "path": doc.path, "text": doc.text}
+                (val_fh if split == "val" else train_fh).write(json.dumps(record, ensure_ascii=False) + "\n")
+                size = len(doc.text.encode())
+                kept = packages[doc.source].setdefault("kept", {"train": {"documents": 0, "bytes": 0},
+                                                                "val": {"documents": 0, "bytes": 0}})
+                kept[split]["documents"] += 1
+                kept[split]["bytes"] += size
+                stats[f"{split}_documents"] += 1
+                stats[f"{split}_bytes"] += size
+                if tokenizer is not None and _sampled(doc, token_sample):
+                    texts[split].append(doc.text)
+        stats["packages_kept"] = len({d.source for d in docs})
+        if tokenizer is not None:
+            for split in ("train", "val"):
+                sample_bytes = sum(len(t.encode()) for t in texts[split])
+                n = count_tokens(tokenizer, texts[split])
+                # a hash sample of the documents when token_sample < 1: tokens scaled by bytes
+                stats[f"{split}_tokens"] = round(n * stats[f"{split}_bytes"] / max(1, sample_bytes))
+                stats[f"{split}_tokens_counted"] = n
+            stats["bytes_per_token"] = round((stats["train_bytes"] + stats["val_bytes"])
+                                             / max(1, stats["train_tokens"] + stats["val_tokens"]), 3)
+        languages_out[lang] = stats
+        log.info("build %s: %s", lang, stats)
+        del docs, texts
+    for key, row in packages.items():
+        row["dropped"] = {r: {"documents": c[0], "bytes": c[1]} for r, c in sorted(dropped.get(key, {}).items())}
+        row.setdefault("kept", {"train": {"documents": 0, "bytes": 0}, "val": {"documents": 0, "bytes": 0}})
+    manifest = _manifest(packages, languages_out, violations, contaminated, tokenizer_path, decontam, heldout,
+                         token_sample)
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    if violations:
+        for sub in ("train", "val"):
+            shutil.rmtree(out_dir / sub, ignore_errors=True)
+        first = "; ".join(f"{v['package']}:{v['path']} ({v['held_out']})" for v in violations[:5])
+        raise heldout.HeldOutViolation(
+            f"{len(violations)} reserved/held-out files would enter the corpus, e.g. {first}. Exclude them from the "
+            f"pins (pins/*.tsv) or the selection; see heldout_check in {out_dir / 'manifest.json'}")
+    return manifest
+
+
+def _manifest(packages: dict, languages: dict, violations: list[dict], contaminated: list[dict],
+              tokenizer_path: Path | None, decontam, heldout,  # type: ignore[no-untyped-def]
+              token_sample: float = 1.0) -> dict:
+    drops: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: {"documents": 0, "bytes": 0}))
+    registries: dict[str, dict[str, int]] = defaultdict(lambda: {"packages": 0, "packages_kept": 0, "train_bytes": 0})
+    for key, row in packages.items():
+        reg = "v1" if key.startswith("v1:") else "zig" if key.startswith("pypi:ziglang-") else row["registry"]
+        registries[reg]["packages"] += 1
+        registries[reg]["packages_kept"] += int(row["kept"]["train"]["documents"] + row["kept"]["val"]["documents"] > 0)
+        registries[reg]["train_bytes"] += row["kept"]["train"]["bytes"]
+        for reason, c in row["dropped"].items():
+            drops[row["language"]][reason]["documents"] += c["documents"]
+            drops[row["language"]][reason]["bytes"] += c["bytes"]
+    by_pkg: dict[str, dict[str, int]] = defaultdict(lambda: {"documents": 0, "bytes": 0})
+    by_kind: dict[str, int] = defaultdict(int)
+    tasks: set[str] = set()
+    for c in contaminated:
+        by_pkg[c["package"]]["documents"] += 1
+        by_pkg[c["package"]]["bytes"] += c["bytes"]
+        by_kind[c["kind"]] += 1
+        tasks.add(c["task"])
+    totals = {k: sum(v.get(k, 0) for v in languages.values())
+              for k in ("train_documents", "train_bytes", "val_documents", "val_bytes", "train_tokens", "val_tokens")}
+    return {
+        "format": "maze-corpus/2",
+        "filters": _filter_doc(),
+        "tokenizer": str(tokenizer_path) if tokenizer_path else None,
+        "token_sample": token_sample,
+        "totals": totals,
+        "languages": languages,
+        "registries": dict(registries),
+        "dropped": {lang: dict(v) for lang, v in drops.items()},
+        "heldout_check": {
+            "ok": not violations,
+            "violations": violations[:200],
+            "violation_count": len(violations),
+            "reserved": heldout.RESERVED,
+            "reserved_zig": "everything under a ziglang wheel's lib/ outside lib/std/",
+            "realcode": [{"name": h.name, "language": h.language, "registry": h.registry, "package": h.package,
+                          "license": h.license} for h in heldout.REALCODE],
+            "realcode_zig_heldout_dirs": list(heldout.ZIG_HELDOUT_DIRS),
+            "rule": "package names matched across registries and name forms; every selected file checked for "
+                    "vendored copies (folder + characteristic file, crate-version folders, Go import paths, "
+                    "node_modules, esbuild markers)",
+        },
+        "decontamination": {
+            "rule": "whitespace-normalised HumanEval docstring, or 3 consecutive non-trivial lines of a canonical "
+                    f"solution (>= {decontam.MIN_LINE} chars, not a bare keyword)",
+            "humaneval_tasks": _problems().tasks,
+            "documents": len(contaminated),
+            "bytes": sum(c["bytes"] for c in contaminated),
+            "by_kind": dict(by_kind),
+            "tasks_matched": len(tasks),
+            "by_package": dict(sorted(by_pkg.items(), key=lambda kv: -kv[1]["documents"])),
+            "documents_list": contaminated[:500],
+        },
+        "packages": packages,
+    }
+
+
 def _filter_doc() -> dict[str, str]:
     return {
+        "selection": "the language's files under the package's code folder, vendored/fixture folders skipped "
+        f"(vendor, _vendor, node_modules, testdata, third_party, ...), non-test files first, read "
+        f"until {PACKAGE_CAP_BYTES >> 20} MiB of a registry package passed the filters (v1 sources, ziglang std exempt)",
         "undecodable": "not valid UTF-8",
         "tiny": f"< {MIN_BYTES} bytes or < {MIN_LINES} lines",
-        "special_token": "contains a special token string such as <|endoftext|>",
+        "special_token": "contains a special token string such as <|endoftext|> or <|file_sep|>",
         "generated": "generated-code marker in the first 3000 chars (e.g. 'Code generated ... DO NOT EDIT')",
         "long_lines": f"a line > {4 * MAX_LINE_CHARS} chars, lines > {MAX_LINE_CHARS} chars holding > 10 % of "
         f"the text, or mean line > {MAX_MEAN_LINE_CHARS} chars (minified code, blobs)",
         "low_whitespace": f"whitespace < {MIN_WHITESPACE_RATIO:.0%} of chars (minified/packed data)",
-        "huge": f"document > {MAX_FILE_BYTES} bytes after splitting (tables, test vectors)",
+        "huge": f"file > {MAX_SOURCE_FILE_BYTES >> 20} MiB, or document > {MAX_FILE_BYTES} bytes after splitting "
+        "(tables, test vectors, dumps)",
         "repetitive": f"zlib ratio > {MAX_ZLIB_RATIO} (generated tables, repeated boilerplate)",
-        "duplicate": "same content as an earlier document (sha256)",
+        "decontaminated": "contains a HumanEval docstring or 3 consecutive non-trivial lines of a canonical solution",
+        "duplicate": "same content as an earlier document of the language (any package)",
         "near_duplicate": "same as an earlier (larger) document once whitespace is removed, or "
         f">= {NEAR_CONTAINMENT:.0%} of its distinct lines of >= {NEAR_LINE_CHARS} chars occur in earlier documents",
         "splitting": f"esbuild bundles are split per source module; other files > {SPLIT_BYTES} bytes "
         f"into ~{PART_BYTES}-byte parts at top-level boundaries (documents, not drops)",
-        "validation": f"{VAL_FRACTION:.0%} of each language's bytes: documents in sha1(lang, path) order",
+        "validation": f"{VAL_FRACTION:.0%} of each language's bytes: documents in sha1(lang, repo/path) order",
     }
 
 
@@ -271,137 +570,39 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _pick(docs: list[dict], budget: int, lang: str) -> list[dict]:
-    """A stable subsample of `docs` up to `budget` bytes of text: documents in hash order."""
-    order = sorted(docs, key=lambda d: hashlib.sha1(f"pack\0{lang}\0{d['path']}".encode()).digest())
-    out: list[dict] = []
-    total = 0
-    for doc in order:
-        size = len(doc["text"].encode())
-        if total + size > budget:
-            continue
-        out.append(doc)
-        total += size
-    return out
-
-
-def pack(corpus_dir: Path, tokenizer: Path, out_dir: Path, max_mib: float, weights: dict[str, float],
-         shard_mib: float = 4.0) -> dict:
-    """Write xz JSONL shards, `val.jsonl.xz`, `tokenizer.json` and `manifest.json` into `out_dir`.
-
-    Raw text is budgeted per language by `weights` (share of the raw budget, capped by what exists) and
-    the budget shrinks until the compressed pack fits in `max_mib`.
-    """
-    manifest = json.loads((corpus_dir / "manifest.json").read_text())
-    langs = sorted({p.stem for p in (corpus_dir / "train").glob("*.jsonl")})
-    train = {lang: read_jsonl(corpus_dir / "train" / f"{lang}.jsonl") for lang in langs}
-    val = [d for lang in langs for d in read_jsonl(corpus_dir / "val" / f"{lang}.jsonl")]
-    avail = {lang: sum(len(d["text"].encode()) for d in docs) for lang, docs in train.items()}
-    raw_budget = int(sum(avail.values()) * 1.05)
-    limit = int(max_mib * (1 << 20))
-    while True:
-        budgets = _share(avail, weights, raw_budget)
-        chosen = {lang: _pick(train[lang], budgets[lang], lang) for lang in langs}
-        shutil.rmtree(out_dir, ignore_errors=True)
-        out_dir.mkdir(parents=True)
-        shutil.copy(tokenizer, out_dir / "tokenizer.json")
-        shards = _write_shards(out_dir, chosen, int(shard_mib * (1 << 20)))
-        with lzma.open(out_dir / "val.jsonl.xz", "wt", encoding="utf-8", preset=9) as fh:
-            for doc in val:
-                fh.write(json.dumps({"lang": doc["lang"], "path": doc["path"], "text": doc["text"]}) + "\n")
-        size = sum(p.stat().st_size for p in out_dir.iterdir()) + 8192
-        log.info("pack: raw budget %.1f MB -> %.2f MiB packed", raw_budget / 1e6, size / (1 << 20))
-        if size <= limit:
-            break
-        raw_budget = int(raw_budget * min(0.95, limit / size * 0.98))
-    info = {
-        "format": "maze-train-pack/1",
-        "shards": shards,
-        "languages": {
-            lang: {
-                "train_documents": len(chosen[lang]),
-                "train_bytes": sum(len(d["text"].encode()) for d in chosen[lang]),
-                "available_documents": len(train[lang]),
-                "available_bytes": avail[lang],
-                "val_documents": sum(1 for d in val if d["lang"] == lang),
-                "val_bytes": sum(len(d["text"].encode()) for d in val if d["lang"] == lang),
-            }
-            for lang in langs
-        },
-        "weights": weights,
-        "packed_bytes": size - 8192,
-        "corpus": manifest,
-    }
-    (out_dir / "manifest.json").write_text(json.dumps(info, indent=2) + "\n")
-    return info
-
-
-def _share(avail: dict[str, int], weights: dict[str, float], total: int) -> dict[str, int]:
-    """Split `total` bytes by weight, giving what a language cannot use to the others (water-filling)."""
-    budgets: dict[str, int] = {}
-    left = dict(avail)
-    remaining = total
-    while left:
-        wsum = sum(weights.get(lang, 1.0) for lang in left)
-        full = {lang for lang in left if avail[lang] <= remaining * weights.get(lang, 1.0) / wsum}
-        if not full:
-            for lang in left:
-                budgets[lang] = int(remaining * weights.get(lang, 1.0) / wsum)
-            break
-        for lang in full:
-            budgets[lang] = avail[lang]
-            remaining -= avail[lang]
-            del left[lang]
-    return budgets
-
-
-def _write_shards(out_dir: Path, chosen: dict[str, list[dict]], shard_bytes: int) -> list[str]:
-    """Interleave languages and cut into xz shards of about `shard_bytes` raw text each."""
-    docs = [d for lang in sorted(chosen) for d in chosen[lang]]
-    docs.sort(key=lambda d: hashlib.sha1(f"shard\0{d['path']}\0{d['lang']}".encode()).digest())
-    names: list[str] = []
-    fh = None
-    size = 0
-    for doc in docs:
-        if fh is None or size >= shard_bytes:
-            if fh is not None:
-                fh.close()
-            names.append(f"train-{len(names):03d}.jsonl.xz")
-            fh = lzma.open(out_dir / names[-1], "wt", encoding="utf-8", preset=9)
-            size = 0
-        fh.write(json.dumps({"lang": doc["lang"], "path": doc["path"], "text": doc["text"]}) + "\n")
-        size += len(doc["text"].encode())
-    if fh is not None:
-        fh.close()
-    return names
-
-
-def parse_weights(spec: str) -> dict[str, float]:
-    return {k: float(v) for k, v in (item.split("=") for item in spec.split(",") if item)}
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="maze_workshop.corpus.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="maze corpus", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build", help="filter, dedupe and split the fetched sources")
-    b.add_argument("--sources", type=Path, default=Path(".data/sources"))
-    b.add_argument("--out", type=Path, default=Path(".data/corpus"))
-    p = sub.add_parser("pack", help="write the xz training pack for the GPU machine")
-    p.add_argument("--corpus", type=Path, default=Path(".data/corpus"))
-    p.add_argument("--tokenizer", type=Path, default=Path(".data/corpus/tokenizer.json"))
-    p.add_argument("--out", type=Path, default=Path(".train/data"))
-    p.add_argument("--max-mib", type=float, default=40.0)
-    p.add_argument("--weights", default="python=2,typescript=1.5,go=1,rust=1,zig=1",
-                   help="relative share of the raw-byte budget per language")
-    args = parser.parse_args(argv)
+    b = sub.add_parser("build", help="select, clean, decontaminate, dedupe and split the fetched packages")
+    b.add_argument("--sources", type=Path, default=Path(".data/sources-v2"))
+    b.add_argument("--out", type=Path, default=Path(".data/corpus-v2"))
+    b.add_argument("--tokenizer", type=Path, default=Path("inference/maze_inference/model/default/tokenizer.json"),
+                   help="count tokens with this tokenizer.json ('' to skip)")
+    b.add_argument("--languages", default="", help="comma-separated subset (default: all)")
+    b.add_argument("--workers", type=int, default=2)
+    b.add_argument("--token-sample", type=float, default=1.0,
+                   help="count tokens on this fraction of the documents (hash sample) and scale by bytes")
+    sub.add_parser("pack", help="write the v2 training pack (see pack.py)", add_help=False)
+    args, extra = parser.parse_known_args(argv)
+    if args.cmd == "pack":
+        from maze_workshop.corpus import pack
+
+        return pack.main(extra)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    if args.cmd == "build":
-        build(args.sources, args.out)
-    else:
-        info = pack(args.corpus, args.tokenizer, args.out, args.max_mib, parse_weights(args.weights))
-        for lang, row in info["languages"].items():
-            log.info("pack: %-10s %6.1f of %6.1f MB train, %4d val docs", lang, row["train_bytes"] / 1e6,
-                     row["available_bytes"] / 1e6, row["val_documents"])
+    from maze_workshop.corpus.heldout import HeldOutViolation
+
+    tok = args.tokenizer if str(args.tokenizer) else None
+    try:
+        manifest = build(args.sources, args.out, tok, tuple(x for x in args.languages.split(",") if x), args.workers,
+                         token_sample=args.token_sample)
+    except HeldOutViolation as exc:
+        print(f"maze corpus build: FAILED: {exc}", file=sys.stderr)
+        return 2
+    t = manifest["totals"]
+    log.info("corpus: train %.1f MB (%s tokens), val %.1f MB; decontaminated %d documents; held-out check ok",
+             t["train_bytes"] / 1e6, t.get("train_tokens"), t["val_bytes"] / 1e6, manifest["decontamination"]["documents"])
     return 0
 
 

@@ -77,7 +77,8 @@ def zig_binary() -> str | None:
         candidates.append(str(Path(ziglang.__file__).parent / "zig"))
     except ImportError:
         pass
-    candidates.append(str(Path(__file__).resolve().parents[3] / ".data/sources/zig-std/ziglang/zig"))
+    repo = Path(__file__).resolve().parents[3]
+    candidates += [str(repo / ".data/sources-v2/v1/zig-std/ziglang/zig"), str(repo / ".data/sources/zig-std/ziglang/zig")]
     for zig in filter(None, candidates):
         if not os.path.isfile(zig):
             continue

@@ -33,7 +33,9 @@ FIM_PREFIX = "<|fim_prefix|>"
 FIM_MIDDLE = "<|fim_middle|>"
 FIM_SUFFIX = "<|fim_suffix|>"
 FIM_PAD = "<|fim_pad|>"
-SPECIAL_TOKENS = (EOS, FIM_PREFIX, FIM_MIDDLE, FIM_SUFFIX, FIM_PAD)  # ids 0..4 in this order
+REPO_NAME = "<|repo_name|>"  # repository-level examples (Qwen2.5-Coder's format):
+FILE_SEP = "<|file_sep|>"  # <|repo_name|>NAME\n<|file_sep|>PATH\n...file...<|file_sep|>PATH\n...
+SPECIAL_TOKENS = (EOS, FIM_PREFIX, FIM_MIDDLE, FIM_SUFFIX, FIM_PAD, REPO_NAME, FILE_SEP)  # ids 0..6 in this order
 
 # The "code" pre-tokenizer. Alternatives, first match wins at each position:
 #   newline + the indentation after it | identifier with an optional leading space or punctuation mark
@@ -96,15 +98,23 @@ def _docs(path: Path) -> Iterator[dict]:
 
 
 def corpus_texts(corpus: Path, split: str, weights: dict[str, float], max_mb: float) -> Iterator[str]:
-    """Texts of a split, each language capped at `max_mb` MB and repeated by its (integer part of) weight,
-    so that the merges favour the languages we care about most without being swamped by the largest."""
+    """Texts of a split, each language sampled down to about `max_mb` MB and repeated by its (integer
+    part of) weight, so that the merges favour the languages we care about most without being swamped
+    by the largest. The sample is spread over the whole file (every k-th document by a hash of its
+    path), not its first megabytes, since the corpus files are sorted by repository."""
+    import hashlib
+
     for path in sorted((corpus / split).glob("*.jsonl")):
         repeat = max(1, int(weights.get(path.stem, 1.0)))
+        fraction = min(1.0, max_mb * 1e6 / max(1, path.stat().st_size * 0.97))
         for _ in range(repeat):
             total = 0
             for doc in _docs(path):
                 if total > max_mb * 1e6:
                     break
+                key = f"{doc.get('repo', '')}/{doc['path']}".encode()
+                if int.from_bytes(hashlib.sha1(key).digest()[:4], "big") / 2**32 >= fraction:
+                    continue
                 total += len(doc["text"])
                 yield doc["text"]
 
@@ -119,6 +129,30 @@ def bytes_per_token(tok: Tokenizer, corpus: Path, split: str = "val") -> dict[st
     return out
 
 
+def stats(args: argparse.Namespace) -> int:
+    """Tokenizers of several vocabulary sizes on one balanced sample of the train split, each saved as
+    `tok-{8k,16k,32k}.json`; bytes per token per language on the whole validation split."""
+    import time
+
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(",") if kv)}
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    sample = list(corpus_texts(args.corpus, "train", weights, args.max_mb_per_lang))
+    log.info("tokenizer stats: sample of %d documents, %.1f MB", len(sample), sum(map(len, sample)) / 1e6)
+    table: dict[str, dict] = {}
+    for size in (int(x) for x in args.sizes.split(",")):
+        started = time.time()
+        tok = train(iter(sample), size, args.pretokenizer)
+        name = f"tok-{size // 1024}k.json"
+        tok.save(str(args.out_dir / name))
+        table[name] = {"vocab_size": tok.get_vocab_size(), "seconds": round(time.time() - started, 1),
+                       "bytes_per_token": {k: round(v, 3) for k, v in bytes_per_token(tok, args.corpus).items()}}
+        log.info("tokenizer %s: %s", name, table[name])
+    if args.json:
+        args.json.write_text(json.dumps({"sample_mb": round(sum(map(len, sample)) / 1e6, 1), "tokenizers": table},
+                                        indent=1) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maze_workshop.model.tokenizer", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -129,11 +163,21 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--weights", default="python=2", help="integer repeat per language, e.g. python=2")
     t.add_argument("--max-mb-per-lang", type=float, default=30.0)
     t.add_argument("--pretokenizer", choices=["qwen", "code"], default="qwen")
+    st = sub.add_parser("stats", help="train one tokenizer per vocabulary size; bytes/token per language (val)")
+    st.add_argument("--corpus", type=Path, default=Path(".data/corpus-v2"))
+    st.add_argument("--out-dir", type=Path, default=Path(".data/tokenizers"))
+    st.add_argument("--sizes", default="8192,16384,32768")
+    st.add_argument("--max-mb-per-lang", type=float, default=30.0)
+    st.add_argument("--weights", default="")
+    st.add_argument("--pretokenizer", choices=["qwen", "code"], default="qwen")
+    st.add_argument("--json", type=Path, default=None, help="write the table as JSON here")
     r = sub.add_parser("report", help="bytes/token per language on the val split")
     r.add_argument("--corpus", type=Path, default=Path(".data/corpus"))
     r.add_argument("--tokenizer", type=Path, default=Path(".data/corpus/tokenizer.json"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if args.cmd == "stats":
+        return stats(args)
     if args.cmd == "train":
         weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(",") if kv)}
         tok = train(corpus_texts(args.corpus, "train", weights, args.max_mb_per_lang), args.vocab_size,
