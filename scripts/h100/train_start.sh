@@ -10,7 +10,7 @@ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 cd /root/run
 PYTHONPATH=/root/code/inference:/root/code/workshop PYTHONUNBUFFERED=1 setsid nohup python3 -m maze_workshop.model.train \
   --data /root/data --out /root/run/out --work /root/run/ckpt --config "$config" \
-  --minutes "$minutes" --deadline-minutes "$(python3 -c "print($minutes + 1.5)")" "$@" \
+  --minutes "$minutes" --deadline-minutes "$(python3 -c "print($minutes + 2.5)")" "$@" \
   > /root/run/stdout.log 2>&1 < /dev/null &
 echo $! > /root/run/pid
 sleep 20

@@ -71,7 +71,7 @@ def load_corpus(paths: list[Path]) -> dict[str, Language]:
     out: dict[str, Language] = {}
     with ThreadPoolExecutor(max_workers=min(16, len(paths) or 1)) as pool:
         for text in pool.map(read, paths):
-            for line in text.splitlines():
+            for line in text.split("\n"):
                 if not line.strip():
                     continue
                 record = json.loads(line)

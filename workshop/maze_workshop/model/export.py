@@ -200,7 +200,9 @@ def _prompts(tokenizer_path: Path | None, vocab: int, per_lang: int = 2, length:
     corpus's or the training pack's), else random ids."""
     rng = np.random.default_rng(0)
     texts: list[str] = []
-    corpus_val, pack_val = Path(".data/corpus/val"), Path(".train/data/val.jsonl.xz")
+    corpus_val = next((p for p in (Path(".data/corpus-v2/val"), Path(".data/corpus/val")) if p.is_dir()), Path("-"))
+    pack_val = next((p for p in (Path(".data/pack-v2/val.jsonl.xz"), Path(".train/data/val.jsonl.xz")) if p.is_file()),
+                    Path("-"))
     if corpus_val.is_dir():
         for path in sorted(corpus_val.glob("*.jsonl")):
             texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8").readlines()[:per_lang]]
@@ -268,7 +270,8 @@ def export_dir(model, out: Path, tokenizer: Path | None, training: dict, quant: 
         "vocab_size": cfg.vocab_size,
         "max_positions": cfg.max_position_embeddings,
         "eos_token": "<|endoftext|>",
-        "fim": {"prefix": "<|fim_prefix|>", "suffix": "<|fim_suffix|>", "middle": "<|fim_middle|>"},
+        # SPM: the lower FIM loss in every language of both runs, and the order that keeps the KV cache valid
+        "fim": {"prefix": "<|fim_prefix|>", "suffix": "<|fim_suffix|>", "middle": "<|fim_middle|>", "order": "spm"},
         "quantization": "int8-block" if quant == "block" else "int8-dynamic",
         "params": int(n_params),
         "params_onnx": int(n_params + (cfg.vocab_size * cfg.hidden_size if cfg.tie_word_embeddings else 0)),
