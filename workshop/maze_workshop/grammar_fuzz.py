@@ -71,11 +71,7 @@ def grammar_literals(grammar: str) -> frozenset[bytes]:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             for match in _LITERAL.finditer(line.split("//", 1)[0] if not line.lstrip().startswith("%") else line):
-                raw = match.group(1)
-                try:
-                    text = raw.encode("latin-1", "backslashreplace").decode("unicode_escape")
-                except UnicodeDecodeError:
-                    continue
+                text = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), match.group(1))
                 if text.strip():
                     found.add(text.strip().encode("utf-8"))
     return frozenset(found)
@@ -137,9 +133,9 @@ class FuzzModel:
         self.temperature = temperature
 
     def logits_after(self, token: int) -> NDArray[np.float32]:
-        logits = (self.embedding[token] @ self.projection + self.prior) / self.temperature
+        logits = self.embedding[token] @ self.projection + self.prior
         if self.temperature > 0:
-            logits += self.noise.gumbel(size=self.vocab).astype(np.float32)
+            logits = logits / self.temperature + self.noise.gumbel(size=self.vocab).astype(np.float32)
         return logits
 
     def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
@@ -310,7 +306,9 @@ def classify(language: Language, context: CursorContext, edited: str) -> str:
     """Why a completion the final check drops got through the constraint (at level `file`).
 
     "grammar": the grammar accepts the whole edited document, which tree-sitter rejects: a grammar bug
-    (or a tree-sitter quirk). "decoder": the grammar rejects the edited document too, so the decoder
+    (or a tree-sitter quirk). "context" (Python): the same, but what CPython's compiler (part of the
+    final check) rejects is where the text stands, which the grammar does not track (`await` outside
+    an async function, `break` outside a loop, a statement before `from __future__`). "decoder": the grammar rejects the edited document too, so the decoder
     ended or cut where the completion does not join the rest: its end check asks only that the suffix
     window stay a valid *prefix* (an unclosed bracket, string or comment swallows it), and a block-mode
     dedent cut may land between join points. Drops at levels `block` and `none` are not classified
@@ -320,7 +318,26 @@ def classify(language: Language, context: CursorContext, edited: str) -> str:
     from maze_inference.constraint.grammars import GrammarVariant
 
     verdict = check_text(GrammarVariant(language.grammar, context.indent_unit), edited).verdict
-    return "grammar" if verdict is Verdict.ACCEPTED else "decoder"
+    if verdict is not Verdict.ACCEPTED:
+        return "decoder"
+    return "context" if language.id == "python" and _context_error(edited) else "grammar"
+
+
+# CPython compile errors about where a statement stands, not how it is written: the grammar reads
+# only the enclosing top-level item and does not track function, loop or async context.
+CONTEXT_ERRORS = ("outside async function", "outside function", "outside loop", "not properly in loop",
+                  "from __future__ imports must occur", "unknown encoding", "future feature",
+                  "makes remaining patterns unreachable")
+
+
+def _context_error(source: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<fuzz>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return any(text in str(exc) for text in CONTEXT_ERRORS)
+    return False
 
 
 @dataclass
@@ -329,6 +346,7 @@ class LevelCounts:
     nonempty: int = 0
     rejected: int = 0  # the generated text adds a parse error (the final check drops it)
     rejected_grammar: int = 0  # ... and the grammar accepts the whole edited document (see `classify`)
+    rejected_context: int = 0  # ... likewise, but for a context rule the grammar does not track (Python)
     rejected_postprocessed: int = 0  # only post-processing (trimming, as the pipeline inserts it) broke it
 
     @property
@@ -367,6 +385,7 @@ class LanguageReport:
         if result.dropped == "raw":
             counts.rejected += 1
             counts.rejected_grammar += result.cause == "grammar"
+            counts.rejected_context += result.cause == "context"
         elif result.dropped == "postprocessed":
             counts.rejected_postprocessed += 1
 
@@ -551,14 +570,16 @@ def all_language_ids() -> list[str]:
 
 
 def format_table(reports: Sequence[LanguageReport]) -> str:
-    rows = ["| language | level | generations | non-empty | dropped | rate | grammar accepts | rate | "
-            "+postprocess | s |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    """Markdown: drops by the final check, and their causes (see `classify`)."""
+    rows = ["| language | level | generations | non-empty | dropped | rate | grammar | rate | context | decoder "
+            "| +postprocess | seconds |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for report in reports:
         for level, c in report.levels.items():
             if not c.generations:
                 continue
+            decoder = c.rejected - c.rejected_grammar - c.rejected_context
             rows.append(f"| {report.language} | {level} | {c.generations} | {c.nonempty} | {c.rejected} | "
                         f"{100 * c.rate:.2f} % | {c.rejected_grammar} | {100 * c.rate_grammar:.2f} % | "
-                        f"{c.rejected_postprocessed} | {report.seconds:.0f} |")
+                        f"{c.rejected_context} | {decoder} | {c.rejected_postprocessed} | {report.seconds:.0f} |")
     return "\n".join(rows)
