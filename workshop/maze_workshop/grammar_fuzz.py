@@ -334,7 +334,7 @@ def _context_error(source: str) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(source, "<fuzz>", "exec", dont_inherit=True)
+            compile(source.encode("utf-8"), "<fuzz>", "exec", dont_inherit=True)  # bytes: coding cookies apply
     except (SyntaxError, ValueError) as exc:
         return any(text in str(exc) for text in CONTEXT_ERRORS)
     return False
