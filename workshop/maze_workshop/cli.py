@@ -35,6 +35,17 @@ def _add_grammar(sub: argparse._SubParsersAction) -> None:
     corpus.add_argument("--limit", type=float, default=60.0, help="seconds per file")
     corpus.add_argument("--report", default=None, help="JSON report path")
     corpus.set_defaults(func=commands.grammar_corpus)
+    fuzz = grammar.add_parser("fuzz", help="a random model generates under the grammar; count what tree-sitter rejects",
+                              parents=[_LOGGING])
+    fuzz.add_argument("--language", "-l", action="append", required=True, help="a language, repeatable, or `all`")
+    fuzz.add_argument("--generations", type=int, default=10_000, help="generations per language")
+    fuzz.add_argument("--seed", type=int, default=0)
+    fuzz.add_argument("--max-tokens", type=int, default=20)
+    fuzz.add_argument("--examples", type=int, default=20, help="failures kept per language and cause in the JSON")
+    fuzz.add_argument("--join", default="window", choices=("window", "strict"),
+                      help="end check: the engines' (window) or the grammar accepting the whole rest (strict)")
+    fuzz.add_argument("--json", default=None, help="JSON report path")
+    fuzz.set_defaults(func=commands.grammar_fuzz)
 
 
 def _add_corpus(sub: argparse._SubParsersAction) -> None:

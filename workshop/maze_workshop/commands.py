@@ -140,6 +140,22 @@ def grammar_corpus(args: argparse.Namespace) -> int:
     return 0 if summary["rejected"] == 0 else 1
 
 
+def grammar_fuzz(args: argparse.Namespace) -> int:
+    from maze_workshop import grammar_fuzz
+    from maze_workshop.bench.report import write_json
+
+    names = grammar_fuzz.all_language_ids() if "all" in args.language else args.language
+    reports = grammar_fuzz.fuzz(names, args.generations, seed=args.seed, examples=args.examples,
+                                max_tokens=args.max_tokens, join=args.join, progress=True)
+    print(grammar_fuzz.format_table(reports))
+    if args.json:
+        path = write_json(args.json, "grammar_fuzz", _command_line(), {"languages": [r.as_json() for r in reports]})
+        print(f"results: {path}", file=sys.stderr)
+    # exit status: 1 when the grammar's own over-acceptance (not the decoder's ends) reaches the target
+    grammar_rates = [r.levels["file"].rate_grammar for r in reports if r.levels["file"].generations]
+    return 0 if all(rate < grammar_fuzz.THRESHOLD for rate in grammar_rates) else 1
+
+
 def forward(args: argparse.Namespace) -> int:
     """Run a module's own `main(argv)` (the model pipeline keeps its CLIs next to its code)."""
     import importlib

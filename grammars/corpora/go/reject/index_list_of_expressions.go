@@ -1,0 +1,3 @@
+package p
+
+var x = m[1, 2]

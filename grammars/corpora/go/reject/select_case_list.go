@@ -1,0 +1,7 @@
+package p
+
+func f(a, b chan int) {
+	select {
+	case <-a, <-b:
+	}
+}

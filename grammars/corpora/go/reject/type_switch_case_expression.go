@@ -1,0 +1,7 @@
+package p
+
+func f(x interface{}) {
+	switch x.(type) {
+	case a + b:
+	}
+}

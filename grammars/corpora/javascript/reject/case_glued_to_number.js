@@ -1,0 +1,4 @@
+switch (n) {
+  case0:
+    break;
+}

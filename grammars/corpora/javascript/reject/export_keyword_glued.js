@@ -1,0 +1,1 @@
+export constx = 1;

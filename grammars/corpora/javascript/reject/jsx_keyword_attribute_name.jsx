@@ -1,0 +1,1 @@
+const x = <label for="name">Name</label>;

@@ -1,0 +1,2 @@
+const inside = 1;
+const r = a insideOut;

@@ -1,0 +1,2 @@
+with (open(a) as fa, open(b) as fb, , x):
+    pass

@@ -1,0 +1,2 @@
+#[cfg(debug) dyn]
+fn f() {}

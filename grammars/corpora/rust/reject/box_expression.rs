@@ -1,0 +1,3 @@
+fn f() {
+    let b = box 5;
+}

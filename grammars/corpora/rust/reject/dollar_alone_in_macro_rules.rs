@@ -1,0 +1,3 @@
+macro_rules! m {
+    ($x:expr) => { f!($ + 1) };
+}

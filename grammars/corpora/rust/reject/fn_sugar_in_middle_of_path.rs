@@ -1,0 +1,3 @@
+struct S {
+    x: f()::Output,
+}

@@ -1,0 +1,2 @@
+struct S;
+pub impl S {}

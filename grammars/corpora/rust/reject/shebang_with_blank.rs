@@ -1,0 +1,2 @@
+# !/usr/bin/env rustx
+fn main() {}

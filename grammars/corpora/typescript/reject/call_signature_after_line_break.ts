@@ -1,0 +1,4 @@
+interface A {
+  a: B
+  <T>(): T;
+}

@@ -1,0 +1,4 @@
+class A {
+  @log m(): void;
+  m(): void {}
+}

@@ -1,0 +1,1 @@
+type F<T> = T extendsstring ? 1 : 2;

@@ -1,0 +1,3 @@
+function f(x: unknown): x isstring {
+  return true;
+}

@@ -1,0 +1,1 @@
+type M<T> = { [K in keyof T] };

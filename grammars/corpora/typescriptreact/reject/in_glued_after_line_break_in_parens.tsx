@@ -1,0 +1,2 @@
+const x = (<div></div>
+  inside);

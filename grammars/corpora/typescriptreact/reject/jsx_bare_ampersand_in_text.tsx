@@ -1,0 +1,1 @@
+const x = <p>Tom & Jerry</p>;

@@ -1,0 +1,2 @@
+const a = 1; //	x
+const b = 2;
