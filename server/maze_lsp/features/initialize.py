@@ -1,10 +1,14 @@
-"""initialize: read `initializationOptions`; must answer at once, so nothing is loaded here."""
+"""initialize: read `initializationOptions` and watch the client process; must answer at once."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+
+from maze_lsp import lifeline
+from maze_lsp.features import shutdown
 
 if TYPE_CHECKING:
     from maze_lsp.language_server import MazeLanguageServer
@@ -15,3 +19,7 @@ OPTIONS = None
 
 async def handle(ls: MazeLanguageServer, params: types.InitializeParams) -> None:
     ls.apply_settings(params.initialization_options)
+    if params.process_id is not None and ls.state.lifeline is None:
+        release = lambda: shutdown.handle(ls, None)  # noqa: E731
+        watch = lifeline.watch_client(params.process_id, lambda: lifeline.release_and_exit(release))
+        ls.state.lifeline = asyncio.create_task(watch, name="maze-lifeline")
