@@ -7,7 +7,6 @@ this module imports no feature and features can name its type without a cycle.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from maze_lsp.engine_manager import EngineManager, EngineStatus
 from maze_lsp.options import SECTION, parse_options
+from maze_lsp.progress import WorkDone
 from maze_lsp.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -108,17 +108,8 @@ class MazeLanguageServer(LanguageServer):
                                                    "model": status.model, "message": status.message})
 
     async def begin_progress(self, title: str) -> Callable[[], None]:
-        capabilities = self.client_capabilities
-        if not (capabilities and capabilities.window and capabilities.window.work_done_progress):
-            return lambda: None
-        token = f"maze-{uuid.uuid4().hex[:8]}"
-        try:
-            await self.work_done_progress.create_async(token)
-        except Exception:  # the client refused or failed: progress is optional
-            log.debug("client did not accept a progress token", exc_info=True)
-            return lambda: None
-        self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=False))
-        return lambda: self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="ready"))
+        work = await WorkDone.begin(self, title)
+        return lambda: work.end("ready")
 
     # ---- settings -----------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ import subprocess
 import sys
 import time
 
-from maze_workshop.bench.stdio import StdioClient
-
 from maze_lsp.lifeline import CHECK_INTERVAL_S, EXIT_CODE, process_alive
+from maze_workshop.bench.stdio import StdioClient
 
 
 def _initialize(client: StdioClient, process_id: int | None) -> None:

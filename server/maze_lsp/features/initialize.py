@@ -20,6 +20,6 @@ OPTIONS = None
 async def handle(ls: MazeLanguageServer, params: types.InitializeParams) -> None:
     ls.apply_settings(params.initialization_options)
     if params.process_id is not None and ls.state.lifeline is None:
-        release = lambda: shutdown.handle(ls, None)  # noqa: E731
+        release = lambda: shutdown.handle(ls, None)
         watch = lifeline.watch_client(params.process_id, lambda: lifeline.release_and_exit(release))
         ls.state.lifeline = asyncio.create_task(watch, name="maze-lifeline")
