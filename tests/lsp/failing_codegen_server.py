@@ -10,7 +10,6 @@ import asyncio
 import sys
 
 from maze_inference.errors import CompletionRejected
-
 from maze_lsp.features import code_action_resolve
 from maze_lsp.main import main
 
