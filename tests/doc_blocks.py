@@ -83,10 +83,12 @@ def inline_commands(path: Path, programs: tuple[str, ...]) -> list[Command]:
     text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8"))
     found = []
     for match in _INLINE.finditer(text):
-        span = match.group(1).strip()
-        if span.split(" ", 1)[0] in programs and " " in span:
-            where = f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}"
-            found.append(_command(where, shlex.split(span.replace("\\|", "|"))))
+        command = _command(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}",
+                           shlex.split(match.group(1).replace("\\|", "|")))
+        argv = command.argv
+        if len(argv) > 1 and Path(argv[0]).name in programs and (not argv[1].startswith("-") or argv[1] in ("-m", "-c")
+                                                                  or Path(argv[0]).name == "maze"):
+            found.append(command)
     return found
 
 
