@@ -1,4 +1,8 @@
-"""initialize: read `initializationOptions` and watch the client process; must answer at once."""
+"""initialize: read `initializationOptions`, start loading the model, watch the client process.
+
+It must answer at once, so the model loads in the background; nothing is reported to the editor
+before `initialized` (the spec allows no notifications before the answer).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ OPTIONS = None
 
 async def handle(ls: MazeLanguageServer, params: types.InitializeParams) -> None:
     ls.apply_settings(params.initialization_options)
+    await ls.state.engines.configure(ls.state.options.engine_settings(), report=False)
     if params.process_id is not None and ls.state.lifeline is None:
         release = lambda: shutdown.handle(ls, None)
         watch = lifeline.watch_client(params.process_id, lambda: lifeline.release_and_exit(release))
