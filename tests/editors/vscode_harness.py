@@ -188,10 +188,10 @@ class CodeServer:
                 os.killpg(self.proc.pid, 9)
                 self.proc.wait()
 
-    def keep_screenshot(self, name: str, docs_name: str | None = None) -> Path:
-        """A screenshot of the run; copied into docs/img/ when MAZE_UPDATE_SCREENSHOTS=1."""
+    def keep_screenshot(self, name: str, *, for_docs: bool = True) -> Path:
+        """A screenshot of the run; copied into docs/img/ when MAZE_UPDATE_SCREENSHOTS=1 and the docs show it."""
         shot = self.artifacts / name
         assert shot.exists(), f"no screenshot {shot}"
-        if os.environ.get("MAZE_UPDATE_SCREENSHOTS") == "1":
-            shutil.copyfile(shot, ROOT / "docs" / "img" / (docs_name or name))
+        if for_docs and os.environ.get("MAZE_UPDATE_SCREENSHOTS") == "1":
+            shutil.copyfile(shot, ROOT / "docs" / "img" / name)
         return shot
