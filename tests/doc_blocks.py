@@ -53,6 +53,18 @@ def blocks(path: Path) -> list[Block]:
     return found
 
 
+def section_text(path: Path, section_prefix: str) -> str:
+    """The prose of the section whose heading starts with `section_prefix` (up to the next heading of its level)."""
+    text = path.read_text(encoding="utf-8")
+    headings = list(_HEADING.finditer(text))
+    for i, heading in enumerate(headings):
+        if heading.group(2).startswith(section_prefix):
+            level = len(heading.group(1))
+            end = next((h.start() for h in headings[i + 1:] if len(h.group(1)) <= level), len(text))
+            return text[heading.end():end]
+    raise LookupError(f"{path.name} has no section {section_prefix!r}")
+
+
 def section_blocks(path: Path, section_prefix: str, language: str) -> list[Block]:
     """The blocks of `language` under the heading that starts with `section_prefix`."""
     return [b for b in blocks(path) if b.section.startswith(section_prefix) and b.language == language]

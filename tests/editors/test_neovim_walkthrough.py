@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, load_sample
-from tests.doc_blocks import ROOT, section_blocks
+from tests.doc_blocks import ROOT, section_blocks, section_text
 from tests.editors.conftest import PYPI, require
 from tests.editors.test_neovim import NVIM, Nvim, _insert_at
 
@@ -50,6 +50,10 @@ def walkthrough(tmp_path: Path) -> Iterator[tuple[Nvim, str, int, str]]:
 
 
 def test_walkthrough_from_init_lua_to_accepted_ghost_text(walkthrough: tuple[Nvim, str, int, str]) -> None:
+    section = section_text(EDITORS_DOC, "4. Neovim")
+    for shown in ("`:MazeToggle`", "`:MazeRestart`", "`:MazeStatus`", "`:MazeLog`", '`require("maze").statusline()`',
+                  "**Tab** accepts it"):
+        assert shown in section, f"the walkthrough does what the docs no longer say: {shown}"
     nvim, text, line, typed = walkthrough
     ready = nvim.wait("the server to be ready", lambda s: s["attached"] and (s["status"] or {}).get("state") == "ready")
     assert ready["statusline"] == "maze:ready"  # require("maze").statusline(), as the docs show

@@ -15,6 +15,7 @@ walkthrough's into docs/img/.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -24,10 +25,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, load_sample
+from tests.doc_blocks import section_text
 from tests.editors.conftest import APT, NPM, PYPI, require
 from tests.editors.vscode_harness import (
     CHROMIUM,
     CODE_SERVER,
+    EDITORS_DOC,
     EXTENSION,
     NODE,
     NODE_MODULES,
@@ -41,9 +44,15 @@ LANGUAGES = ["python", "typescript", "typescriptreact", "javascript", "javascrip
 SERVER_SETTINGS = ["enable", "engine", "modelPath", "endpoint", "tokenEnv", "maxTokens", "mode", "debounceMs",
                    "timeoutMs", "constrained"]
 USER_ONLY = ["serverCommand", "serverArgs", "modelPath", "endpoint", "tokenEnv"]
-# The documented commands, by their Command Palette titles, and what each one shows.
-COMMANDS = [("maze: Toggle completions", "maze: off"), ("maze: Toggle completions", "maze: ready"),
-            ("maze: Restart language server", "maze: ready"), ("maze: Show log", "log")]
+# What each documented command shows, by its id; the titles come from the docs (`documented_commands`).
+SHOWS = {"maze.toggle": ["maze: off", "maze: ready"], "maze.restartServer": ["maze: ready"], "maze.showLog": ["log"]}
+
+
+def documented_commands() -> list[tuple[str, str]]:
+    """(Command Palette title, command id) as docs/editors.md section 3 names them: **title** (`id`...)."""
+    found = re.findall(r"\*\*(maze: [^*]+)\*\*\s+\(`(maze\.\w+)`", section_text(EDITORS_DOC, "3. VS Code"))
+    assert sorted(command for _, command in found) == sorted(SHOWS), found
+    return found
 
 
 def test_manifest_declares_settings_commands_and_languages() -> None:
@@ -103,11 +112,12 @@ def test_walkthrough_from_install_to_accepted_ghost_text(code_server: CodeServer
     assert settings["maze.serverCommand"] == "~/.venvs/maze/bin/maze"
     code_server.write_user_settings(settings)
     folder, text, line, typed = _sample_workspace(code_server, "walkthrough")
+    commands = [(title, shows) for title, command in documented_commands() for shows in SHOWS[command]]
     result = code_server.run("walkthrough", {"url": code_server.url(folder), "file": "sample.py", "line": line + 1,
-                                             "type": typed, "commands": COMMANDS})
+                                             "type": typed, "commands": commands})
     print(f"status timeline after opening the file (ms): {result['timeline']}")
     assert result["status"].startswith("maze: ready"), result["status"]
-    assert result["commands"] == [title for title, _ in COMMANDS]
+    assert result["commands"] == [title for title, _ in commands]
     assert f"starting {code_server.home}/.venvs/maze/bin/maze lsp" in code_server.maze_log()  # the User setting
 
     ghost = result["ghost"]
