@@ -49,6 +49,19 @@ def test_exits_when_the_client_process_is_gone() -> None:
             client.proc.kill()
 
 
+def test_keeps_running_when_the_client_process_was_never_visible() -> None:
+    """A pid from another machine or container (a TCP client, `docker exec` wrappers) is not watched."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    client = StdioClient()
+    try:
+        _initialize(client, gone.pid)
+        time.sleep(CHECK_INTERVAL_S * 2.5)
+        assert client.proc.poll() is None, "the server exited because of a pid it cannot see"
+    finally:
+        client.close()
+
+
 def test_exits_when_stdin_closes() -> None:
     client = StdioClient()
     try:

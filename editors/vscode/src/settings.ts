@@ -44,7 +44,7 @@ export type ServerSettings = Record<string, unknown>;
 export interface LaunchSettings {
   command: string;
   args: string[];
-  /** Where the command came from, for messages: "User settings" or "the default". */
+  /** Where the command came from, for messages: "your User settings" (Remote settings merged in) or "the default". */
   origin: string;
 }
 
@@ -94,7 +94,7 @@ export function launchSettings(): LaunchSettings {
   return {
     command: expandHome(configured || "maze"),
     args: args.length > 0 ? args : ["lsp"],
-    origin: userSet ? "User settings" : "the default",
+    origin: userSet ? "your User settings" : "the default",
   };
 }
 
