@@ -3,6 +3,13 @@
 # the editors' tools from the registries, then every test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# The bench sandbox (tests/reliability/test_sandbox.py) runs generated code only inside bubblewrap.
+if ! command -v bwrap >/dev/null 2>&1; then
+  SUDO=()
+  [ "$(id -u)" = 0 ] || SUDO=(sudo -n)
+  "${SUDO[@]}" apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends bubblewrap >/dev/null
+fi
 python3 -m venv .venv-test
 . .venv-test/bin/activate
 python -m pip install -q --upgrade pip

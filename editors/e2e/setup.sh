@@ -58,12 +58,14 @@ else
   "${SUDO[@]}" apt-get update -q >"$CACHE/apt-update.log" 2>&1 || true
   if ! DEBIAN_FRONTEND=noninteractive nice "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" \
       >"$CACHE/apt-install.log" 2>&1; then
-    if grep -qE 'Failed to fetch|Temporary failure|Could not resolve|Unable to connect|Unable to locate package' \
+    # Only a network failure marks the registry unreachable. "Unable to locate package" alone is a
+    # wrong or missing package name (or stale lists): a real failure, not a reason to skip tests.
+    if grep -qE 'Failed to fetch|Temporary failure resolving|Could not resolve|Unable to connect|Network is unreachable' \
         "$CACHE/apt-install.log" "$CACHE/apt-update.log"; then
       unreachable "Debian apt" "installing ${missing[*]} failed, see $CACHE/apt-install.log"
     else
       tail -20 "$CACHE/apt-install.log"
-      die "apt: installing ${missing[*]} failed (see $CACHE/apt-install.log)"
+      die "apt: installing ${missing[*]} failed although the registry answered (see $CACHE/apt-install.log)"
     fi
   fi
 fi

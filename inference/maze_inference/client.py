@@ -11,6 +11,7 @@ and HTTP statuses in another (`_raise_for_status`): 400 keeps its meaning (`Gram
 to a local engine that has it), 401/403/413/422/429/5xx become `EngineUnavailable` (504:
 `EngineTimeout`).
 
+The deadline bounds the whole call, not each read (`asyncio.timeout` around everything).
 Retries: connection failures and 502/503/504 are retried with exponential backoff, within the
 request's deadline; other 4xx never are (the same request would fail the same way), and a read
 timeout is not (the server may still be working on it; a retry would double its load).
@@ -95,7 +96,11 @@ def is_loopback(url: str) -> bool:
 
 
 class MazeClient:
-    """One connection pool to one service; safe to share between concurrent requests."""
+    """One connection pool to one service; safe to share between concurrent requests.
+
+    A token is sent only over https or to a loopback address: `EngineUnavailable` otherwise, before
+    any connection is made (a workspace that can point the endpoint anywhere must not get it in clear).
+    """
 
     def __init__(
         self,
@@ -113,14 +118,17 @@ class MazeClient:
         self.connect_timeout_s = connect_timeout_s
         self.retries = retries
         self.backoff_s = backoff_s
+        in_process = transport is not None  # e.g. httpx.ASGITransport: nothing leaves the process
+        if token and not in_process and urlsplit(self.endpoint).scheme != "https" and not is_loopback(self.endpoint):
+            raise EngineUnavailable(f"refusing to send the API token over plain {urlsplit(self.endpoint).scheme} to "
+                                    f"{urlsplit(self.endpoint).hostname}: use an https:// endpoint")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        if token and urlsplit(self.endpoint).scheme == "http" and not is_loopback(self.endpoint):
-            log.warning("sending the API token over plain http to %s; use https", urlsplit(self.endpoint).hostname)
         self._http = httpx.AsyncClient(
             base_url=self.endpoint,
             headers=headers,
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
             transport=transport,
+            trust_env=not is_loopback(self.endpoint),  # a proxy from the environment never sees loopback traffic
         )
 
     async def health(self, *, deadline: float | None = None) -> dict[str, Any]:
@@ -138,7 +146,22 @@ class MazeClient:
 
     async def _request(self, method: str, path: str, body: dict[str, Any] | None,
                        deadline: float | None) -> dict[str, Any]:
+        """The whole call (connect, send, every read of the body, retries, parsing) within `deadline`.
+
+        httpx's timeouts apply to each read: a server that sends one byte every 0.3 s never trips a
+        2 s read timeout, and such a call once took 13.7 s against a 1.5 s deadline.
+        """
         what = f"{method} {path}"
+        if deadline is None:
+            return await self._attempts(method, path, body, None, what)
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                return await self._attempts(method, path, body, deadline, what)
+        except TimeoutError:
+            raise EngineTimeout(f"{what}: the deadline passed before the server's answer was complete") from None
+
+    async def _attempts(self, method: str, path: str, body: dict[str, Any] | None, deadline: float | None,
+                        what: str) -> dict[str, Any]:
         for attempt in range(self.retries + 1):
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:

@@ -6,53 +6,17 @@ LSP layer converts UTF-16 positions to offsets first (`document.py`).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 
 import tree_sitter
 
 from maze_inference.errors import ContextError
+from maze_inference.indentation import detect_indent_unit
 from maze_inference.languages import Language
 from maze_inference.syntax import item_before
 
-_INDENT_SAMPLE_CHARS = 200_000
-_OPENERS = (":", "{", "(", "[")
-
-
-def detect_indent_unit(text: str, default: str = "    ") -> str:
-    """The document's indentation unit: a tab, or the most common step into a new block.
-
-    Only steps right after a line that opens a block (`:`, `{`, `(`, `[`) count, and lines inside
-    triple-quoted strings are skipped: indented docstrings and continuation lines would otherwise
-    vote for odd units. Only the first 200k characters are read, so the cost stays bounded.
-    """
-    steps: Counter[int] = Counter()
-    tabs = spaces = 0
-    previous_width = 0
-    previous_opens = False
-    in_triple = False
-    for line in text[:_INDENT_SAMPLE_CHARS].splitlines():
-        stripped = line.strip()
-        quotes = line.count('"""') + line.count("'''")
-        if in_triple or not stripped or stripped.startswith(("#", "//")):
-            in_triple ^= quotes % 2 == 1
-            continue
-        in_triple = quotes % 2 == 1
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if indent.startswith("\t"):
-            tabs += 1
-        elif indent and "\t" not in indent:
-            spaces += 1
-        width = len(indent)
-        if previous_opens and "\t" not in indent and 0 < width - previous_width <= 8:
-            steps[width - previous_width] += 1
-        previous_width, previous_opens = width, stripped.endswith(_OPENERS)
-    if tabs > spaces:
-        return "\t"
-    if not steps:
-        return default
-    return " " * steps.most_common(1)[0][0]
+__all__ = ["ContextLimits", "CursorContext", "Mode", "Scope", "detect_indent_unit", "extract_context"]
 
 
 class Mode(str, Enum):
@@ -126,6 +90,7 @@ def extract_context(
     line_prefix, line_suffix = text[line_start:offset], text[offset:line_end]
     node = _node_at(tree, byte_offset)
     path = _named_path(node)
+    kinds = tuple(n.type for n in path)  # each `.type` builds a new str: read them once
     restart = _restart_offset(language, text, tree, offset, byte_offset, line_start, limits)
     prefix_start = max(0, min(restart, offset - limits.prefix_chars))
     unit = indent_unit or detect_indent_unit(text, language.indent)
@@ -135,25 +100,45 @@ def extract_context(
         suffix=text[offset : offset + limits.suffix_chars],
         prefix_start=prefix_start,
         restart_offset=restart - prefix_start,
-        node_path=tuple(n.type for n in path),
-        scope=_scope(language, path) or _scope_by_indentation(language, text, tree, offset, line_prefix),
+        node_path=kinds,
+        scope=_scope(language, path) or _scope_by_indentation(language, text, tree, offset, byte_offset, line_prefix),
         indent_unit=unit,
         current_indent=line_prefix[: len(line_prefix) - len(line_prefix.lstrip(" \t"))],
-        in_string=_inside(language.string_types, path, byte_offset),
-        in_comment=_inside(language.comment_types, path, byte_offset),
+        in_string=_inside(language.string_types, path, kinds, byte_offset),
+        in_comment=_inside(language.comment_types, path, kinds, byte_offset),
         mode=_mode(language, text, line_start, line_prefix, line_suffix),
         line_prefix=line_prefix,
         line_suffix=line_suffix,
     )
 
 
+# Every scan below is bounded by the cursor's line or the nearest code: a search for `\r` over a whole
+# LF-only file, or `text[:offset].rstrip()`, reads (and copies) every character before the cursor,
+# which on a 10k-line file costs more than the rest of the context together.
+
+
 def _line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    newline = text.rfind("\n", 0, offset)
+    return max(newline, text.rfind("\r", newline + 1, offset)) + 1
 
 
 def _line_end(text: str, offset: int) -> int:
-    ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0]
-    return min(ends) if ends else len(text)
+    newline = text.find("\n", offset)
+    limit = newline if newline >= 0 else len(text)
+    cr = text.find("\r", offset, limit)
+    return cr if cr >= 0 else limit
+
+
+def _code_end(text: str, end: int) -> int:
+    """len(text[:end].rstrip()), reading backwards in growing windows instead of copying the prefix."""
+    step = 256
+    while end > 0:
+        lo = max(0, end - step)
+        stripped = text[lo:end].rstrip()
+        if stripped:
+            return lo + len(stripped)
+        end, step = lo, step * 4
+    return 0
 
 
 def _node_at(tree: tree_sitter.Tree, byte_offset: int) -> tree_sitter.Node:
@@ -188,17 +173,19 @@ def _scope(language: Language, path: list[tree_sitter.Node]) -> Scope | None:
     return None
 
 
-def _scope_by_indentation(language: Language, text: str, tree: tree_sitter.Tree, offset: int,
+def _scope_by_indentation(language: Language, text: str, tree: tree_sitter.Tree, offset: int, byte_offset: int,
                           line_prefix: str) -> Scope | None:
     """Scope for a cursor in whitespace after an item (an indented empty line of a Python body).
 
     Such a cursor is inside no node, so look at the code just before it and keep the enclosing
     scopes that start at a smaller indentation than the cursor's line.
     """
-    before = text[:offset].rstrip()
-    if not before or line_prefix.strip():
+    if line_prefix.strip():
         return None
-    anchor_byte = len(before.encode("utf-8")) - 1 if not text.isascii() else len(before) - 1
+    end = _code_end(text, offset)
+    if end == 0:
+        return None
+    anchor_byte = byte_offset - len(text[end:offset].encode("utf-8")) - 1  # the last byte of that code
     node = tree.root_node.descendant_for_byte_range(anchor_byte, anchor_byte + 1)
     width = len(line_prefix)
     for candidate in reversed(_named_path(node) if node is not None else []):
@@ -207,12 +194,14 @@ def _scope_by_indentation(language: Language, text: str, tree: tree_sitter.Tree,
     return None
 
 
-def _inside(types: frozenset[str], path: list[tree_sitter.Node], byte_offset: int) -> bool:
+def _inside(types: frozenset[str], path: list[tree_sitter.Node], kinds: tuple[str, ...], byte_offset: int) -> bool:
     """Strictly inside a string/comment node: at its very start or just past its end is outside."""
-    for node in path:
-        if node.type in types and node.start_byte < byte_offset < node.end_byte:
+    for node, kind in zip(path, kinds):
+        if kind not in types:
+            continue
+        if node.start_byte < byte_offset < node.end_byte:
             return True
-        if node.type in types and node.end_byte == byte_offset and node.type.endswith("comment"):
+        if node.end_byte == byte_offset and kind.endswith("comment"):
             # A line comment runs to the end of the line: the cursor at its end is still in it.
             return not node.text or not node.text.rstrip().endswith(b"*/")
     return False
@@ -222,17 +211,21 @@ def _mode(language: Language, text: str, line_start: int, line_prefix: str, line
     """BLOCK on an empty line right after a block opener (`:` / `{`), else LINE."""
     if line_prefix.strip() or line_suffix.strip():
         return Mode.LINE
-    previous = text[:line_start].rstrip()
+    end = _code_end(text, line_start)  # the previous code, across blank lines
     if language.line_comment == "#":
-        previous = previous.split("\n")[-1].split("#")[0].rstrip()
-    return Mode.BLOCK if previous.endswith(language.block_openers) else Mode.LINE
+        previous = text[text.rfind("\n", 0, end) + 1 : end].split("#")[0].rstrip()
+        return Mode.BLOCK if previous.endswith(language.block_openers) else Mode.LINE
+    return Mode.BLOCK if text.endswith(language.block_openers, 0, end) else Mode.LINE
 
 
 def _chars_between(text: str, offset: int, byte_offset: int, start_byte: int) -> int:
     """Code points between byte `start_byte` and the cursor, reading only that span (not the file)."""
     distance = byte_offset - start_byte
     window = text[max(0, offset - distance) : offset]  # >= the span: a code point is >= 1 byte
-    return len(window.encode("utf-8")[len(window.encode("utf-8")) - distance :].decode("utf-8", "ignore"))
+    if window.isascii():
+        return distance
+    data = window.encode("utf-8")
+    return len(data[len(data) - distance :].decode("utf-8", "ignore"))
 
 
 def _restart_offset(
@@ -254,7 +247,8 @@ def _restart_offset(
     if chosen is None:
         return 0
     start = offset - _chars_between(text, offset, byte_offset, chosen.start_byte)
-    start = _line_start(text, start) if text[_line_start(text, start) : start].strip() == "" else start
+    line_of_start = _line_start(text, start)
+    start = line_of_start if text[line_of_start:start].strip() == "" else start
     if offset - start > limits.restart_chars:
         return line_start
     return start

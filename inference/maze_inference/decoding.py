@@ -84,6 +84,7 @@ class DecodeSettings:
     heal: bytes = b""  # token healing: bytes removed from the prompt's end that the output must start with
     suffix: str = ""  # the text after the cursor (the start of it is enough): re-typing it means ending
     guards: bool = True  # re-typing the suffix ends, loops end; off for the raw unconstrained baseline
+    must_write: bool = False  # the cursor is on a blank line (the user pressed Enter): no empty ending
     restarts: int = 3  # dead ends (see `decode`) retried: eagerly repairing, then with the first content token forbidden
     natural_top: int = 3  # an ending among the model's top choices makes a join point "natural"
 
@@ -291,7 +292,7 @@ def _repairing_end(run: _Run, logits: NDArray[np.float32]) -> _End | None:
         piece = run.tok.token_bytes[token].decode("utf-8", "ignore")
         if line_mode and "\n" in piece:
             ending = run.line_ending(piece.split("\n", 1)[0].rstrip("\r"))
-            if ending is not None:
+            if ending is not None and ending.strip():
                 return _End(ending)
     return None
 
@@ -310,8 +311,9 @@ def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler, may_restar
         token = sample(logits)
         if not np.isfinite(logits[token]):
             raise _NoToken
+        blank = run.settings.must_write and run.settings.guards and not run.text.strip()
         if token == run.tok.eos_id:
-            if not run.heal and (masked or run.joins()):
+            if not run.heal and not blank and (masked or run.joins()):
                 return _End(run.text)
             logits[token] = -np.inf
             continue
@@ -324,7 +326,7 @@ def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler, may_restar
             return _End(run.text_at(point))
         if line_mode and "\n" in piece:
             ending = run.line_ending(piece.split("\n", 1)[0].rstrip("\r"))
-            if ending is not None:
+            if ending is not None and not (blank and not ending.strip()):
                 return _End(ending)
             run.refused_line_ends += 1
             if may_restart and run.constraint is not None and not run.has_join_point \

@@ -4,6 +4,7 @@
     ├── UnsupportedLanguage      the language (or extension) is not in `languages.LANGUAGES`
     ├── GrammarError             a grammar (ours or a caller's) does not compile; carries llguidance's message
     ├── ContextError             a position or document that cannot be read (out of range, mid-surrogate)
+    ├── InvalidParameters        a request's own parameters are invalid (a negative seed): the caller's fault
     ├── EngineError              the engine could not produce a completion
     │   ├── EngineUnavailable    not loaded, model missing or corrupt, remote unreachable or 5xx
     │   └── EngineTimeout        the request's deadline passed
@@ -34,6 +35,10 @@ class GrammarError(MazeError):
 
 class ContextError(MazeError):
     """The request names a position or document that cannot be read."""
+
+
+class InvalidParameters(MazeError):
+    """A request's own parameters are invalid: never an engine failure, so no model is unloaded or rested."""
 
 
 class EngineError(MazeError):

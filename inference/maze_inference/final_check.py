@@ -77,44 +77,60 @@ def region_around(tree: tree_sitter.Tree, source: bytes, byte_offset: int, regio
     return Region(max(0, lo), min(len(source), hi), byte_offset)
 
 
+class RegionCheck:
+    """The check of one region against many candidates: the region before insertion is parsed once."""
+
+    def __init__(self, language: Language, source: bytes, region: Region) -> None:
+        self.language = language
+        self.before = source[region.lo : region.hi]
+        self.cursor = region.cursor - region.lo
+        self.parser = language.new_parser()
+        root = self.parser.parse(self.before).root_node
+        self.old_errors = _error_spans(root)
+        self.was_swallowed = _swallowed(language, root, self.before, self.cursor)
+        self.line_start = self.before.rfind(b"\n", 0, self.cursor) + 1
+        self._python_before: tuple[int | None] | None = None
+
+    def check(self, insertion: str) -> Break | None:
+        """None when inserting `insertion` at the cursor keeps the region parsing; else why not."""
+        data = insertion.encode("utf-8")
+        before, cursor = self.before, self.cursor
+        after = before[:cursor] + data + before[cursor:]
+        after_root = self.parser.parse(after).root_node
+        end = cursor + len(data)
+        zone = (self.line_start, _next_code_line_end(after, end))
+        if after_root.has_error or after_root.is_error:
+            old = [_shifted(span, cursor, len(data)) for span in self.old_errors]
+            for span in _error_spans(after_root):
+                if _overlaps(span, zone):
+                    return Break.ERROR_AT_CURSOR
+                if not any(_overlaps(span, known) for known in old):
+                    return Break.NEW_ERROR
+        if _swallowed(self.language, after_root, after, end) and not self.was_swallowed:
+            return Break.SWALLOWS_SUFFIX
+        if self.language.id == "python":
+            return self._python_break(after, data, zone)
+        return None
+
+    def _python_break(self, after: bytes, data: bytes, zone: tuple[int, int]) -> Break | None:
+        """CPython's verdict, judged like tree-sitter's: an error on the cursor's lines, or one not there before."""
+        error = python_error_line(after)
+        if error is None:
+            return None
+        first, last = after.count(b"\n", 0, zone[0]) + 1, after.count(b"\n", 0, zone[1]) + 1
+        if first <= error <= last:
+            return Break.ERROR_AT_CURSOR
+        if self._python_before is None:
+            self._python_before = (python_error_line(self.before),)
+        old = self._python_before[0]
+        if old is not None and old > self.before.count(b"\n", 0, self.cursor) + 1:
+            old += data.count(b"\n")
+        return None if old == error and error else Break.PYTHON
+
+
 def check_insertion(language: Language, source: bytes, region: Region, insertion: str) -> Break | None:
     """None when inserting `insertion` at the region's cursor keeps the region parsing; else why not."""
-    data = insertion.encode("utf-8")
-    cursor = region.cursor - region.lo
-    before = source[region.lo : region.hi]
-    after = before[:cursor] + data + before[cursor:]
-    parser = language.new_parser()
-    before_root = parser.parse(before).root_node
-    after_root = parser.parse(after).root_node
-    end = cursor + len(data)
-    zone = (before.rfind(b"\n", 0, cursor) + 1, _next_code_line_end(after, end))
-    if after_root.has_error or after_root.is_error:
-        old = [_shifted(span, cursor, len(data)) for span in _error_spans(before_root)]
-        for span in _error_spans(after_root):
-            if _overlaps(span, zone):
-                return Break.ERROR_AT_CURSOR
-            if not any(_overlaps(span, known) for known in old):
-                return Break.NEW_ERROR
-    if _swallowed(language, after_root, after, end) and not _swallowed(language, before_root, before, cursor):
-        return Break.SWALLOWS_SUFFIX
-    if language.id == "python":
-        return _python_break(before, after, cursor, data, zone)
-    return None
-
-
-def _python_break(before: bytes, after: bytes, cursor: int, data: bytes, zone: tuple[int, int]) -> Break | None:
-    """CPython's verdict, judged like tree-sitter's: an error on the cursor's lines, or one not there before."""
-    error = python_error_line(after)
-    if error is None:
-        return None
-    first, last = after.count(b"\n", 0, zone[0]) + 1, after.count(b"\n", 0, zone[1]) + 1
-    if first <= error <= last:
-        return Break.ERROR_AT_CURSOR
-    old = python_error_line(before)
-    cursor_line = before.count(b"\n", 0, cursor) + 1
-    if old is not None and old > cursor_line:
-        old += data.count(b"\n")
-    return None if old == error and error else Break.PYTHON
+    return RegionCheck(language, source, region).check(insertion)
 
 
 def adds_parse_error(language: Language, source: bytes, tree: tree_sitter.Tree, byte_offset: int, insertion: str,

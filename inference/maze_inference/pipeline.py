@@ -23,7 +23,7 @@ from maze_inference.constraint.cursor import ConstraintLevel
 from maze_inference.context import ContextLimits, CursorContext, Mode, extract_context
 from maze_inference.endings import loop_start
 from maze_inference.engines.base import CompletionRequest, CompletionResult, Engine
-from maze_inference.final_check import Break, Region, check_insertion, region_around
+from maze_inference.final_check import Break, RegionCheck, region_around
 from maze_inference.languages import Language
 from maze_inference.postprocess import postprocess
 
@@ -98,9 +98,7 @@ def context_at(language: Language, text: str, tree: tree_sitter.Tree, offset: in
 class _Judge:
     """Checks candidates against one document region, remembering why they failed."""
 
-    language: Language
-    source: bytes
-    region: Region
+    region: RegionCheck
     context: CursorContext
     breaks: list[Break] = dataclasses.field(default_factory=list)
     loops: int = 0
@@ -115,7 +113,7 @@ class _Judge:
             if loop_start(insertion) is not None:
                 self.loops += 1
                 return None
-            verdict = check_insertion(self.language, self.source, self.region, insertion)
+            verdict = self.region.check(insertion)
             if verdict is not None:
                 self.breaks.append(verdict)
                 return None
@@ -157,7 +155,8 @@ async def complete_at(
     result = await engine.complete(request)
     region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
     region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
-    judge = _Judge(language, source, region_around(tree, source, byte_offset, region_start, region_end), context)
+    judge = _Judge(RegionCheck(language, source, region_around(tree, source, byte_offset, region_start, region_end)),
+                   context)
 
     def done(shown: str | None, origin: Origin | None, final: CompletionResult) -> Completion:
         dropped = None if shown is not None else judge.drop_reason()

@@ -16,7 +16,32 @@ def trim_to_mode(text: str, context: CursorContext) -> str:
     if context.mode is Mode.LINE:
         return text.split("\n", 1)[0].rstrip("\r")
     cut = dedent_cut(text, len(context.current_indent))
-    return text if cut is None else text[:cut]
+    return reindent(text if cut is None else text[:cut], context)
+
+
+def reindent(text: str, context: CursorContext) -> str:
+    """A block in the document's indentation unit: a model that learnt 4 spaces writes 4 in a 2-space file.
+
+    The block's own step is the smallest indentation step among its lines below the cursor's line;
+    every level of it becomes one unit of the document's. Tabs, or a block that already matches, stay.
+    """
+    unit = context.indent_unit
+    base = len(context.current_indent)
+    lines = text.split("\n")
+    widths = [len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.strip()]
+    steps = [w - base for w in widths if w > base]
+    if not steps or "\t" in unit or any(line.startswith("\t") for line in lines[1:]):
+        return text
+    step = min(steps)
+    if step == len(unit) or any(s % step for s in steps):
+        return text
+    out = [lines[0]]
+    for line in lines[1:]:
+        width = len(line) - len(line.lstrip(" "))
+        if line.strip() and width > base:
+            line = " " * base + unit * ((width - base) // step) + line[width:]
+        out.append(line)
+    return "\n".join(out)
 
 
 def postprocess(text: str, context: CursorContext, *, checked_by_grammar: bool) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -19,7 +20,7 @@ from typing import TypeVar
 from maze_inference.engines import EngineSettings, create_engine
 from maze_inference.engines.base import Engine
 from maze_inference.engines.lifecycle import EngineLifecycle, EngineState
-from maze_inference.errors import EngineError, EngineUnavailable
+from maze_inference.errors import EngineError, EngineTimeout, EngineUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ T = TypeVar("T")
 
 Notify = Callable[[str, str], None]  # (level: "error" | "warning" | "info", message)
 Progress = Callable[[str], Awaitable[Callable[[], None]]]  # begin(title) -> end()
+
+FALLBACK_RESERVE_S = 0.5  # of a request's timeout, kept for the embedded fallback (at most a third of it)
+OVERRUN_S = 0.1  # an engine past its budget by this much is cancelled
 
 
 class ServingState(str, Enum):
@@ -134,12 +138,30 @@ class EngineManager:
 
     async def run(self, call: Callable[[Engine], Awaitable[T]]) -> T | None:
         """Run `call` on the first engine that works; None when none can answer."""
+        return await self.run_within(lambda engine, _budget: call(engine), None)
+
+    async def run_within(self, call: Callable[[Engine, float | None], Awaitable[T]], timeout_s: float | None) -> T | None:
+        """`run`, all within `timeout_s`: `call(engine, budget_s)` must answer within its budget.
+
+        With a fallback, the configured engine gets the timeout less a reserve, so that when it is
+        slow (a remote sending its answer a byte at a time) the embedded engine still answers
+        within the same timeout; past its budget (plus a moment) its call is cancelled.
+        """
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
         lives: list[EngineLifecycle] = [self.primary] if self.primary is not None and await self._primary_usable() else []
         if self.fallback is not None and self.fallback.state is EngineState.READY:
             lives.append(self.fallback)
         for life in lives:
+            budget = None
+            if deadline is not None and timeout_s is not None:
+                reserve = min(timeout_s / 3, FALLBACK_RESERVE_S) if life is self.primary and len(lives) > 1 else 0.0
+                budget = max(0.0, deadline - reserve - time.monotonic())
             try:
-                result = await call(life.engine)
+                async with asyncio.timeout(None if budget is None else budget + OVERRUN_S):
+                    result = await call(life.engine, budget)
+            except TimeoutError:
+                self._report_outage(life, EngineTimeout(f"no answer within {budget:.2f} s"))
+                continue
             except EngineError as exc:
                 self._report_outage(life, exc)
                 continue

@@ -6,18 +6,24 @@ this module imports no feature and features can name its type without a cycle.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 import cattrs
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from maze_lsp.engine_manager import EngineManager, EngineStatus
-from maze_lsp.options import SECTION, parse_options
+from maze_lsp.framing import stdin_reader, stream_reader
+from maze_lsp.lifecycle import PROCEED, Lifecycle, Refusal, serve
+from maze_lsp.options import DEFAULT_TOKEN_ENVS, SECTION, parse_options
 from maze_lsp.progress import WorkDone
 from maze_lsp.state import ServerState
 
@@ -33,7 +39,12 @@ class MazeProtocol(LanguageServerProtocol):
 
     Positions are always UTF-16, the encoding every client must support: pygls would otherwise pick
     the client's first preference (utf-8 for Neovim and Helix) that `Document` does not count in.
+    Every message passes the LSP lifecycle's rules first (`lifecycle.py`).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lifecycle = Lifecycle()
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):  # type: ignore[override]
@@ -63,8 +74,15 @@ class MazeProtocol(LanguageServerProtocol):
             raise
 
     def handle_message(self, message: Any) -> None:
-        if message is not _ANSWERED:
+        if message is _ANSWERED:
+            return
+        method = getattr(message, "method", None)
+        msg_id = getattr(message, "id", None)
+        verdict = self.lifecycle.admit(method, is_request=method is not None and msg_id is not None)
+        if verdict is PROCEED:
             super().handle_message(message)
+        elif isinstance(verdict, Refusal):
+            self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": verdict.code, "message": verdict.message}})
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[override]
@@ -83,12 +101,55 @@ class MazeProtocol(LanguageServerProtocol):
 
 
 class MazeLanguageServer(LanguageServer):
-    def __init__(self) -> None:
+    def __init__(self, allowed_token_envs: frozenset[str] = DEFAULT_TOKEN_ENVS) -> None:
         from maze_lsp import __version__
 
         super().__init__("maze", __version__, protocol_cls=MazeProtocol)
+        self.allowed_token_envs = allowed_token_envs  # from the command line and environment, never from settings
         self.state = ServerState(engines=EngineManager(self.notify_user, self.begin_progress))
         self.state.engines.on_status = self._send_status
+
+    # ---- transports: maze's frame reader and lifecycle instead of pygls' loop --------------------
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:  # type: ignore[override]
+        """Serve on stdio until `exit` or the end of input; the process's exit status (`lifecycle.py`)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        protocol: MazeProtocol = self.protocol  # type: ignore[assignment]
+
+        async def main() -> int:
+            return await serve(protocol, protocol.lifecycle, stdin_reader(stdin or sys.stdin.buffer))
+
+        try:
+            return asyncio.run(main())
+        except BrokenPipeError:
+            log.error("the client closed its end of the connection; exiting")
+            return 1
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> int:  # type: ignore[override]
+        """Serve the first client that connects to `host:port`, as `start_io` serves stdio."""
+        protocol: MazeProtocol = self.protocol  # type: ignore[assignment]
+
+        async def main() -> int:
+            done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+            async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                protocol.set_writer(writer)  # type: ignore[arg-type]
+                status = await serve(protocol, protocol.lifecycle, stream_reader(reader))
+                if not done.done():
+                    done.set_result(status)
+
+            server = await asyncio.start_server(connection, host, port)
+            log.info("listening on %s:%d", host, port)
+            async with server:
+                return await done
+
+        try:
+            return asyncio.run(main())
+        finally:
+            self.shutdown()
 
     # ---- messages to the user --------------------------------------------------------------------
 
@@ -115,7 +176,7 @@ class MazeLanguageServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         """Merge editor settings into the options; every applied change bumps a generation counter."""
-        options, problems = parse_options(raw, self.state.options)
+        options, problems = parse_options(raw, self.state.options, self.allowed_token_envs)
         self.state.options = options
         self.state.settings_generation += 1
         self.report_settings_problems(problems)

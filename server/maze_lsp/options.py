@@ -17,6 +17,7 @@ from maze_inference.engines import EngineSettings
 from maze_inference.pipeline import CompletionSettings
 
 SECTION = "maze"
+DEFAULT_TOKEN_ENVS = frozenset({"MAZE_API_KEY"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,7 +28,7 @@ class Options:
     device: str | None = None  # transformers: "cpu", "cuda", ...
     threads: int | None = None  # embedded: onnxruntime threads (default: min(4, cores))
     endpoint: str | None = None  # remote: base URL of `maze serve`
-    token_env: str = "MAZE_API_KEY"  # remote: env var holding the bearer token (the token itself is never a setting)
+    token_env: str = "MAZE_API_KEY"  # remote: env var holding the bearer token ("" = none); only allow-listed names
     max_tokens: int = 48
     mode: Literal["auto", "line", "block"] = "auto"
     debounce_ms: int = 60
@@ -80,8 +81,16 @@ _LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
-def parse_options(raw: Any, base: Options = Options()) -> tuple[Options, list[str]]:
-    """Options from editor JSON, falling back to `base` field by field; returns (options, problems)."""
+def parse_options(raw: Any, base: Options = Options(),
+                  allowed_token_envs: frozenset[str] = DEFAULT_TOKEN_ENVS) -> tuple[Options, list[str]]:
+    """Options from editor JSON, falling back to `base` field by field; returns (options, problems).
+
+    `tokenEnv` may only name a variable in `allowed_token_envs` (or be "" for no token): settings can
+    come from a workspace (a cloned repository's `.vscode/settings.json`, `.helix/languages.toml`),
+    and a workspace that could name any variable could send any secret of the user's environment to
+    an endpoint of its choosing. The allow-list is set where a workspace cannot reach: the server's
+    command line (`--allow-token-env`) and environment (`MAZE_TOKEN_ENVS`).
+    """
     if raw is None:
         return base, []
     if isinstance(raw, dict) and SECTION in raw and isinstance(raw[SECTION], dict):
@@ -100,6 +109,10 @@ def parse_options(raw: Any, base: Options = Options()) -> tuple[Options, list[st
             problems.append(f"{key}: {_describe(exc)}")
             continue
         value = getattr(candidate, field.name)
+        if field.name == "token_env" and value and value not in allowed_token_envs:
+            problems.append(f"{key}: {value!r} is not an allowed token variable ({', '.join(sorted(allowed_token_envs))}"
+                            f"); allow it on the server's command line: maze lsp --allow-token-env {value}")
+            continue
         low_high = _LIMITS.get(field.name)
         if low_high is not None and value is not None and not low_high[0] <= value <= low_high[1]:
             problems.append(f"{key}: {value} is outside {low_high[0]}..{low_high[1]}")

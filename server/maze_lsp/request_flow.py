@@ -9,6 +9,7 @@ because some clients send both.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -48,13 +49,15 @@ async def complete_request(
             return entry, offset, state.last_completion[1]
         started = time.perf_counter()
         try:
-            await state.engines.wait_ready(settings.timeout_s)
+            await state.engines.wait_ready(settings.timeout_s)  # within the request's timeout, not before it
         except TimeoutError:
             log.info("engine still loading; no completion this time")
             return entry, offset, None
         unit = state.indent_unit(entry)
-        completion = await state.engines.run(
-            lambda engine: complete_at(engine, document.language, text, source, tree, offset, settings, indent_unit=unit)
+        completion = await state.engines.run_within(
+            lambda engine, budget: complete_at(engine, document.language, text, source, tree, offset,
+                                               dataclasses.replace(settings, timeout_s=budget), indent_unit=unit),
+            None if settings.timeout_s is None else max(0.0, settings.timeout_s - (time.perf_counter() - started)),
         )
         if completion is not None:
             state.last_completion = (key, completion)

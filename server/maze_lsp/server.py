@@ -23,6 +23,7 @@ from maze_lsp.features import (
     shutdown,
 )
 from maze_lsp.language_server import MazeLanguageServer
+from maze_lsp.options import DEFAULT_TOKEN_ENVS
 
 FEATURES: tuple[ModuleType, ...] = (
     initialize,
@@ -40,8 +41,8 @@ FEATURES: tuple[ModuleType, ...] = (
 COMMANDS: tuple[ModuleType, ...] = (generate_command,)
 
 
-def create_server() -> MazeLanguageServer:
-    server = MazeLanguageServer()
+def create_server(allowed_token_envs: frozenset[str] = DEFAULT_TOKEN_ENVS) -> MazeLanguageServer:
+    server = MazeLanguageServer(allowed_token_envs)
     for feature in FEATURES:
         server.feature(feature.METHOD, feature.OPTIONS)(feature.handle)
     for command in COMMANDS:

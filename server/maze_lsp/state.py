@@ -10,7 +10,6 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from maze_inference.context import detect_indent_unit
 from maze_inference.document import Document
 from maze_inference.errors import UnsupportedLanguage
 from maze_inference.languages import Language, get_language, language_for_path
@@ -60,12 +59,14 @@ class ServerState:
         self.documents.pop(uri, None)
         for key in [k for k in self.inflight if k[0] == uri]:
             self.inflight.pop(key).cancel()
+        if self.last_completion is not None and self.last_completion[0][0] == uri:
+            self.last_completion = None
 
     def indent_unit(self, entry: OpenDocument) -> str:
-        """Detected once per few edits: detection reads up to 200k characters."""
+        """Detected once per few edits (as before); the document re-reads only the blocks edited since."""
         doc = entry.document
         if entry.indent_unit is None or doc.version - entry.indent_version > 50:
-            entry.indent_unit = detect_indent_unit(doc.text, doc.language.indent)
+            entry.indent_unit = doc.indent_unit(doc.language.indent)
             entry.indent_version = doc.version
         return entry.indent_unit
 
@@ -95,3 +96,4 @@ def _language(uri: str, language_id: str) -> Language | None:
     except UnsupportedLanguage:
         log.debug("ignoring %s (languageId %r)", uri, language_id)
         return None
+

@@ -16,7 +16,7 @@ from maze_inference.constraint.cursor import ConstraintBackend
 from maze_inference.engines.embedded import EmbeddedEngine
 from maze_inference.languages import LANGUAGES
 from maze_inference.tokenization import load_tokenizer
-from maze_workshop.bench import latency, quality
+from maze_workshop.bench import latency, quality, realcode, tasks
 
 
 def _maze(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -26,16 +26,37 @@ def _maze(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
 
 def test_quality_scores_three_decoders_on_the_same_tasks() -> None:
     try:
-        data = quality.find_data(None)
+        data = tasks.find_data(None)
     except FileNotFoundError as exc:
         pytest.fail(f"HumanEval-infilling data missing: {exc}")
-    tasks = quality.load_tasks(data, ["single"], limit=3, seed=0)
-    result = quality.evaluate(EmbeddedEngine(), tasks, max_tokens=16, progress=False)
+    work = tasks.humaneval_tasks(data, ["single"], limit=3, seed=0)
+    result = quality.evaluate(EmbeddedEngine(), work, max_tokens=16, progress=False)
     decoders = result["summary"]["single"]
     assert set(decoders) == {"constrained", "unconstrained", "truncation"}
-    for row in decoders.values():
+    for name, row in decoders.items():
         assert row["n"] == 3
-        assert all(0.0 <= row[key] <= 1.0 for key in ("parse_rate", "exact_match", "pass_at_1", "empty"))
+        keys = ("parse_rate_non_empty", "exact_match", "pass_at_1", "empty", "edit_similarity")
+        assert all(0.0 <= row[key] <= 1.0 for key in keys)
+        assert name != "constrained" or row["strict_breaks"] == 0  # nothing shown breaks the region
+
+
+def test_peer_truncation_keeps_code_the_next_line_merely_starts_like() -> None:
+    assert tasks.truncate_like_peers("    x = y + r", "\n    return x\n", True) == "    x = y + r"
+    assert tasks.truncate_like_peers("f(a))", ")\n", False) == "f(a)"  # the suffix closes the call
+    assert tasks.truncate_like_peers("return x", "\n    return x\n", True) == ""  # repeats the next line
+
+
+def test_realcode_positions_cover_three_kinds(tmp_path: Path) -> None:
+    source = "def f(items):\n    total = 0\n    for item in items:\n        total += item * 2\n    return total\n"
+    for i in range(3):
+        (tmp_path / "python" / "pkg").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "python" / "pkg" / f"m{i}.py").write_text(source)
+    work = realcode.tasks_for_language(tmp_path / "python", "python", per_kind=2, seed=0)
+    kinds = {t.kind for t in work}
+    assert kinds == {"mid_line", "after_indent", "block_opener"}
+    for task in work:
+        assert task.before + task.expected + task.after == source
+        assert task.kind != "block_opener" or task.expected.endswith(":")
 
 
 def test_overhead_is_measured_for_every_language() -> None:

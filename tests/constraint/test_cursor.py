@@ -107,3 +107,20 @@ def test_free_constraint_ends_only_when_complete() -> None:
     c = backend().free_constraint(grammar)
     assert not c.joins_suffix("def f(")
     assert c.joins_suffix("def f():")
+
+
+def test_a_matcher_fed_from_the_last_request_equals_a_fresh_one() -> None:
+    """Typing reuses the matcher that consumed the previous request's prefix (rolled back to what both
+    share); its masks must be exactly those of a matcher built from scratch."""
+    typed = "def f(items):\n    total = 0\n    for item in items:\n        total += item\n    return tot"
+    shared = ConstraintBackend(load_tokenizer(str(default_model_dir() / "tokenizer.json")))
+    tok = shared.tokenizer
+    for end in range(len(typed) - 40, len(typed) + 1, 7):
+        marked = typed[:end] + "‸\n"
+        reused = shared.at_cursor(context("python", marked))
+        fresh = ConstraintBackend(tok).at_cursor(context("python", marked))
+        assert reused.level is fresh.level
+        a, b = (np.zeros((tok.vocab_size + 31) // 32, dtype=np.int32) for _ in range(2))
+        reused.fill_mask(a)
+        fresh.fill_mask(b)
+        assert np.array_equal(a, b), marked

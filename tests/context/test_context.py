@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from maze_inference.context import Mode, detect_indent_unit, extract_context
 from maze_inference.document import Document
 from maze_inference.languages import LANGUAGES, get_language
@@ -77,3 +79,21 @@ def test_restart_is_bounded_on_huge_items() -> None:
     assert len(ctx.grammar_text) < 30_000
     assert ctx.grammar_text == "    y = "  # the line: the constraint takes its block-tail entry from here
     assert len(ctx.prefix) <= 8_000
+
+
+SCAN_TEXT = st.lists(st.sampled_from(["a", " ", "\t", "\n", "\r", "\r\n", "#", ":", "{", "😀", "\u2003"]), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=SCAN_TEXT, where=st.floats(0, 1))
+def test_bounded_scans_equal_the_whole_prefix_ones(text: str, where: float) -> None:
+    """The context's line and code scans read only near the cursor; they answer what a scan of the
+    whole prefix would (`str.rstrip` semantics, LSP line breaks)."""
+    from maze_inference.context import _code_end, _line_end, _line_start
+
+    offset = round(where * len(text))
+    assert _line_start(text, offset) == max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0]
+    assert _line_end(text, offset) == (min(ends) if ends else len(text))
+    assert _code_end(text, offset) == len(text[:offset].rstrip())
+    assert _code_end(" " * 5000 + text, 5000 + offset) == len((" " * 5000 + text)[: 5000 + offset].rstrip())

@@ -35,13 +35,15 @@ def reference_offset(text: str, line: int, character: int) -> int:
     return start + len(content)
 
 
+# Block sizes of the chunked text: tiny ones put every edit at or across block boundaries.
+BLOCK = st.sampled_from([1, 2, 3, 5, 8, 4096])
 EDIT = st.tuples(st.integers(0, 8), st.integers(0, 12), st.integers(0, 8), st.integers(0, 12), TEXT)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(initial=TEXT, edits=st.lists(EDIT, max_size=25))
-def test_incremental_edits_match_the_reference(initial: str, edits: list[tuple[int, int, int, int, str]]) -> None:
-    doc = Document(PY, initial)
+@given(initial=TEXT, edits=st.lists(EDIT, max_size=25), block=BLOCK)
+def test_incremental_edits_match_the_reference(initial: str, edits: list[tuple[int, int, int, int, str]], block: int) -> None:
+    doc = Document(PY, initial, block_chars=block)
     reference = initial
     for l1, c1, l2, c2, new in edits:
         doc.apply([Change(new, Range(Position(l1, c1), Position(l2, c2)))])
@@ -50,15 +52,19 @@ def test_incremental_edits_match_the_reference(initial: str, edits: list[tuple[i
         reference = reference[:a] + new + reference[b:]
         assert doc.text == reference
         assert doc.source == reference.encode("utf-8")
+        offset = len(reference) // 2
+        assert doc.byte_offset(offset) == len(reference[:offset].encode("utf-8"))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(edits=st.lists(EDIT, min_size=1, max_size=20), language=st.sampled_from(["python", "rust", "go", "typescript"]))
-def test_incremental_tree_equals_a_fresh_parse(edits: list[tuple[int, int, int, int, str]], language: str) -> None:
+@given(edits=st.lists(EDIT, min_size=1, max_size=20), language=st.sampled_from(["python", "rust", "go", "typescript"]),
+       block=BLOCK)
+def test_incremental_tree_equals_a_fresh_parse(edits: list[tuple[int, int, int, int, str]], language: str,
+                                               block: int) -> None:
     lang = get_language(language)
     start = {"python": "def f(a):\n    return a\n", "rust": "fn f(a: u8) -> u8 {\n    a\n}\n",
              "go": "package m\n\nfunc f(a int) int {\n\treturn a\n}\n", "typescript": "function f(a) {\n  return a;\n}\n"}
-    doc = Document(lang, start[language])
+    doc = Document(lang, start[language], block_chars=block)
     _ = doc.tree  # parse once, so every later tree is incremental
     for l1, c1, l2, c2, new in edits:
         doc.apply([Change(new, Range(Position(l1, c1), Position(l2, c2)))])
@@ -72,10 +78,10 @@ def test_incremental_tree_equals_a_fresh_parse(edits: list[tuple[int, int, int, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(edits=st.lists(EDIT, min_size=5, max_size=60))
-def test_many_small_edits_in_one_notification(edits: list[tuple[int, int, int, int, str]]) -> None:
+@given(edits=st.lists(EDIT, min_size=5, max_size=60), block=BLOCK)
+def test_many_small_edits_in_one_notification(edits: list[tuple[int, int, int, int, str]], block: int) -> None:
     """A didChange may carry many changes; each applies to the result of the previous one."""
-    doc = Document(PY, "x = 1\r\ny = '😀'\n")
+    doc = Document(PY, "x = 1\r\ny = '😀'\n", block_chars=block)
     reference = doc.text
     changes = []
     for l1, c1, l2, c2, new in edits:
@@ -137,12 +143,14 @@ def test_server_document_tracks_random_edits_over_stdio() -> None:
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(initial=TEXT, edits=st.lists(EDIT, max_size=25))
-def test_line_index_equals_a_full_rescan(initial: str, edits: list[tuple[int, int, int, int, str]]) -> None:
+@given(initial=TEXT, edits=st.lists(EDIT, max_size=25), block=BLOCK)
+def test_line_index_equals_a_full_rescan(initial: str, edits: list[tuple[int, int, int, int, str]], block: int) -> None:
     """The incrementally updated line index is exactly what rescanning the whole text gives."""
     from maze_inference.document import line_starts
 
-    doc = Document(PY, initial)
+    doc = Document(PY, initial, block_chars=block)
     for l1, c1, l2, c2, new in edits:
         doc.apply([Change(new, Range(Position(l1, c1), Position(l2, c2)))])
-        assert doc._lines == line_starts(doc.text)
+        starts = line_starts(doc.text)
+        assert doc.line_count == len(starts)
+        assert [doc.offset_at(Position(line, 0)) for line in range(doc.line_count)] == starts

@@ -105,6 +105,7 @@ def test_huge_documents_stay_within_time_and_memory(server: StdioClient, name: s
     150 MB per MB of text, and after didClose the growth must fall back under 50 MB.
     """
     uri = f"file:///tmp/{name}.py"
+    server.response(server.inline(URI, 1, 4))  # the model is loaded before the baseline, whatever ran first
     before = _rss_mb(server.proc.pid)
     server.open(uri, "python", text)
     started = time.perf_counter()

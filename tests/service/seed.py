@@ -75,9 +75,15 @@ def assert_parses(language: str, text: str) -> None:
         ast.parse(text)
 
 
-def assert_insertion_keeps_parse(language: str, prefix: str, text: str | None, suffix: str) -> None:
-    """A shown completion never adds a parse error to the document it was made for."""
-    if text is None:
+def assert_insertion_keeps_parse(language: str, prefix: str, text: str | None, suffix: str, *,
+                                 expect_text: bool = True) -> None:
+    """A completion was shown (unless `expect_text` is False) and it adds no parse error to its document.
+
+    Why the default: a check that returns early on `None` passed against a stub service that never
+    completes anything; a scenario that expects a completion must fail without one.
+    """
+    if text is None or not text.strip():
+        assert not expect_text, f"no completion ({text!r}) where the scenario expects one"
         return
     before = error_nodes(language, prefix + suffix)
     after = error_nodes(language, prefix + text + suffix)

@@ -153,3 +153,26 @@ async def test_a_body_that_is_not_json_is_unavailable() -> None:
         with pytest.raises(EngineUnavailable, match="not JSON"):
             await client.health()
         await client.aclose()
+
+
+async def drip_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Headers at once, then the body one byte every 0.3 s (for at most 10 s): no single read times out."""
+    await read_request(reader)
+    body = b'{"text": "x", "finish_reason": "stop", "level": "file"}' + b" " * 200
+    writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body))
+    for byte in body[:33]:
+        writer.write(bytes([byte]))
+        await writer.drain()
+        await asyncio.sleep(0.3)
+
+
+async def test_the_deadline_bounds_a_body_that_arrives_a_byte_at_a_time() -> None:
+    async with tcp_server(drip_body) as (url, _connections):
+        client = MazeClient(url, read_timeout_s=2.0)
+        started = time.monotonic()
+        with pytest.raises(EngineTimeout):
+            await client.complete(PY, deadline=time.monotonic() + 1.5)
+        elapsed = time.monotonic() - started
+        await client.aclose()
+    print(f"a body dripping a byte every 0.3 s, deadline 1.5 s: EngineTimeout after {elapsed:.2f} s")
+    assert elapsed < 1.7, f"the call took {elapsed:.1f} s against a 1.5 s deadline"

@@ -12,10 +12,8 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 import pytest_lsp
 from lsprotocol import types
-from maze_inference.engines.embedded import default_model_dir
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.service.conftest import free_port, require_model, start_serve, stop, wait_warm
@@ -48,8 +46,6 @@ def completed_requests(url: str) -> float:
 
 async def test_falls_back_to_embedded_within_the_deadline(lsp: LanguageClient, tmp_path: Path) -> None:
     require_model()
-    if not (default_model_dir() / "maze_model.json").is_file():
-        pytest.skip("the fallback is the shipped model, which is not in the package yet")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "serve.log"
@@ -82,3 +78,51 @@ async def test_falls_back_to_embedded_within_the_deadline(lsp: LanguageClient, t
         assert "embedded model" in warnings[0].message
     finally:
         stop(service)
+
+
+async def test_a_remote_that_drips_its_answer_falls_back_within_the_timeout(lsp: LanguageClient) -> None:
+    """The remote answers /health at once, then sends /v1/complete's body a byte every 0.3 s."""
+    require_model()
+    statuses: list[str] = []
+    lsp.feature("maze/status")(lambda params: statuses.append(getattr(params, "state", None) or params["state"]))
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        await reader.readexactly(length)
+        body = b'{"text": "1", "finish_reason": "stop", "level": "file"}' + b" " * 100
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body))
+        if head.startswith(b"GET /health"):
+            writer.write(b'{"status": "ok", "warm": true, "model": "drip"}'.ljust(len(body)))
+        else:
+            for byte in body[:40]:  # at most 12 s, then the connection is closed unfinished
+                writer.write(bytes([byte]))
+                await writer.drain()
+                await asyncio.sleep(0.3)
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        options = {"engine": "remote", "endpoint": url, "debounceMs": 0, "timeoutMs": 1500, "maxTokens": 8,
+                   "statusNotifications": True}
+        lsp.set_configuration({"maze": options})
+        await lsp.initialize_session(types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"), initialization_options=options))
+        lsp.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=URI, language_id="python", version=1, text=TEXT)))
+        deadline = time.monotonic() + 60
+        while "ready" not in statuses and time.monotonic() < deadline:  # both engines loaded
+            await asyncio.sleep(0.1)
+        assert "ready" in statuses, statuses
+        started = time.monotonic()
+        answer = await inline(lsp, 1, 11)
+        elapsed = time.monotonic() - started
+        print(f"remote dripping its answer, timeoutMs 1500: the embedded fallback answered after {elapsed:.2f} s")
+        assert answer is not None and answer.items, "no completion from the fallback"
+        assert elapsed < 1.5 + 0.3, f"answered after {elapsed:.2f} s with timeoutMs 1500"
+        warnings = [m.message for m in lsp.messages if m.type == types.MessageType.Warning]
+        assert any("remote engine failed" in m and "embedded model" in m for m in warnings), warnings
+    finally:
+        server.close()

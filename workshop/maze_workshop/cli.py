@@ -128,7 +128,12 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     quality.add_argument("--data", default=None, help="HumanEval: folder with the .jsonl.gz files; "
                          "realcode: the held-out sources (default .data/heldout)")
     quality.add_argument("--model", default=None)
+    quality.add_argument("--baseline-model", default=None,
+                         help="also run the same tasks with this model folder in the same run (e.g. the previous model)")
     quality.add_argument("--max-tokens", type=int, default=64)
+    quality.add_argument("--allow-unsandboxed", action="store_true",
+                         help="run the generated programs' tests even where bubblewrap is missing "
+                              "(resource limits only: no network, file or process isolation)")
     quality.add_argument("--json", default=".bench/quality.json")
     quality.set_defaults(func=commands.bench_quality)
     service = kinds.add_parser("service", help="concurrency sweep 1..32 against maze serve (loopback)", parents=[_LOGGING])

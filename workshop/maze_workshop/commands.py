@@ -198,8 +198,16 @@ def bench_quality(args: argparse.Namespace) -> int:
     else:
         kinds = list(tasks.FILES) if args.tasks == "all" else [args.tasks]
         work = tasks.humaneval_tasks(tasks.find_data(args.data), kinds, args.limit, args.seed)
-    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens)
+    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens,
+                              allow_unsandboxed=args.allow_unsandboxed)
+    if args.baseline_model:  # the same tasks with another model, in the same run (e.g. v1 beside v2)
+        baseline = quality.evaluate(_bench_engine(args.baseline_model), work, max_tokens=args.max_tokens,
+                                    allow_unsandboxed=args.allow_unsandboxed)
+        result["baseline"] = {"model": args.baseline_model, "summary": baseline["summary"], "rows": baseline["rows"]}
     print(quality.format_table(result))
+    if "baseline" in result:
+        print(f"\nbaseline model {args.baseline_model}:")
+        print(quality.format_table(result["baseline"]))
     print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
     return 0
 

@@ -100,6 +100,7 @@ def compiled_grammar(variant: GrammarVariant) -> str:
     return grammar
 
 
+@functools.cache
 def has_rule(name: str, rule: str) -> bool:
     """Whether the main grammar defines `rule` (fallback levels use only rules that exist)."""
     return re.search(rf"^\??{re.escape(rule)}\s*(\[[^\]]*\])?\s*:", _read_sources(name)[""], re.MULTILINE) is not None

@@ -7,6 +7,7 @@ Cancellation is asyncio's: cancelling the awaiting task stops generation at the 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
@@ -15,6 +16,23 @@ from typing import Protocol, runtime_checkable
 from maze_inference.constraint.cursor import ConstraintLevel
 from maze_inference.context import CursorContext
 from maze_inference.decoding import FinishReason
+from maze_inference.errors import InvalidParameters
+
+SEED_LIMIT = 2**64  # numpy's generators take any non-negative integer; the service's schema caps it here
+
+
+def check_parameters(*, max_tokens: int, temperature: float, seed: int | None) -> None:
+    """Refuse parameters no engine can use before any engine work starts.
+
+    Why here: an invalid seed used to surface as a ValueError from inside the decode loop, which the
+    engine took for a broken model and unloaded (20 such requests, 20 reloads).
+    """
+    if max_tokens < 1:
+        raise InvalidParameters(f"max_tokens must be at least 1, got {max_tokens}")
+    if not (math.isfinite(temperature) and temperature >= 0):
+        raise InvalidParameters(f"temperature must be a finite number >= 0, got {temperature}")
+    if seed is not None and not 0 <= seed < SEED_LIMIT:
+        raise InvalidParameters(f"seed must be in 0..2**64-1, got {seed}")
 
 
 @dataclass(frozen=True)

@@ -84,17 +84,10 @@ class OnnxLogitsModel:
         return outputs[0][0]
 
     def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
-        keep = self.cache.plan(ids)
-        self._past = [np.ascontiguousarray(p[:, :, :keep]) for p in self._past] if keep else self._empty_past()
-        try:
-            for chunk in self.cache.chunks(ids, keep):
-                logits = self._run(chunk)
-        except Exception:
-            self.cache.reset()  # never reuse a cache in an unknown state
-            self._past = self._empty_past()
-            raise
-        self.cache.prefilled(ids)
-        return logits
+        return self.cache.prefill(ids, self._keep, self._run)
+
+    def _keep(self, positions: int) -> None:
+        self._past = [np.ascontiguousarray(p[:, :, :positions]) for p in self._past] if positions else self._empty_past()
 
     def step(self, token: int) -> NDArray[np.float32]:
         logits = self._run([token])

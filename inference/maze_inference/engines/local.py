@@ -25,6 +25,7 @@ from maze_inference.engines.base import (
     GenerateRequest,
     GenerateResult,
     Timings,
+    check_parameters,
     whole_text,
 )
 from maze_inference.errors import EngineUnavailable, MazeError
@@ -90,6 +91,7 @@ class LocalEngine:
                 raise EngineUnavailable(f"{self.name} engine could not load {self.model_name}: {exc}") from exc
 
     async def complete(self, request: CompletionRequest) -> CompletionResult:
+        check_parameters(max_tokens=request.max_tokens, temperature=request.temperature, seed=request.seed)
         loaded = await self._require_loaded()
         started = time.perf_counter()
 
@@ -107,6 +109,7 @@ class LocalEngine:
                 heal=heal,
                 suffix=context.suffix[:_SUFFIX_CHARS],
                 guards=request.constrained,
+                must_write=not context.line_prefix.strip() and not context.line_suffix.strip(),
             )
             outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
             level = constraint.level if constraint is not None else ConstraintLevel.NONE
@@ -129,6 +132,7 @@ class LocalEngine:
         return whole_text(self.generate(request))
 
     async def generate(self, request: GenerateRequest) -> GenerateResult:
+        check_parameters(max_tokens=request.max_tokens, temperature=request.temperature, seed=request.seed)
         loaded = await self._require_loaded()
         started = time.perf_counter()
 

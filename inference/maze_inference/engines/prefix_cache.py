@@ -12,9 +12,12 @@ reused. Reuse costs at most `CHUNK - 1` extra tokens per request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-CHUNK = 32
+T = TypeVar("T")
+
+CHUNK = 16
 
 
 class PrefixCache:
@@ -45,9 +48,21 @@ class PrefixCache:
             start = end
         return out
 
-    def prefilled(self, ids: Sequence[int]) -> None:
+    def prefill(self, ids: Sequence[int], keep: Callable[[int], None], run: Callable[[list[int]], T]) -> T:
+        """Run prompt `ids` through a model: `keep(n)` cuts its cache to n positions (0: empty), `run(chunk)`
+        appends a chunk and returns its logits; on failure the cache is forgotten (never reused half-written)."""
+        kept = self.plan(ids)
+        try:
+            keep(kept)
+            for chunk in self.chunks(ids, kept):
+                logits = run(chunk)
+        except Exception:
+            self.reset()
+            keep(0)
+            raise
         self.ids = list(ids)
         self.canonical = len(ids) // self.chunk * self.chunk
+        return logits
 
     def stepped(self, token: int) -> None:
         self.ids.append(token)

@@ -49,21 +49,13 @@ class TorchLogitsModel:
         return out.logits[0, -1].float().cpu().numpy()
 
     def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
-        keep = self.cache.plan(ids)
-        if keep == 0 or self._kv is None:
-            self._kv, keep = None, 0
-            self.cache.reused = 0
-        elif len(self.cache.ids) > keep:
-            self._kv.crop(keep)
-        try:
-            for chunk in self.cache.chunks(ids, keep):
-                logits = self._forward(chunk)
-        except Exception:
-            self.cache.reset()
+        return self.cache.prefill(ids, self._keep, self._forward)
+
+    def _keep(self, positions: int) -> None:
+        if positions == 0:
             self._kv = None
-            raise
-        self.cache.prefilled(ids)
-        return logits
+        elif self._kv is not None:
+            self._kv.crop(positions)
 
     def step(self, token: int) -> NDArray[np.float32]:
         logits = self._forward([token])

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 import logging
 import os
 import time
@@ -27,7 +26,7 @@ from importlib import metadata
 from typing import Any, Literal
 
 from fastapi import FastAPI
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.middleware.cors import CORSMiddleware
 
@@ -41,13 +40,14 @@ from maze_inference.engines.base import (
     GenerateResult,
 )
 from maze_inference.engines.lifecycle import EngineLifecycle, EngineState
-from maze_inference.errors import EngineTimeout, MazeError
+from maze_inference.errors import EngineTimeout
 from maze_inference.languages import SUPPORTED_NAMES, Language, get_language
 from maze_inference.pipeline import Completion, CompletionSettings, complete_at
 from maze_inference.service.code_validation import validate_output
-from maze_inference.service.errors import InvalidRequest, install_handlers, status_of
+from maze_inference.service.errors import CatchAllMiddleware, InvalidRequest, install_handlers
 from maze_inference.service.guard import GuardMiddleware
 from maze_inference.service.metrics import Metrics, MetricsMiddleware
+from maze_inference.service.offload import MainLoopEngine, PipelineThread, window
 from maze_inference.service.request_grammars import GrammarChecker, RequestGrammar, language_grammar
 from maze_inference.service.schemas import (
     CompleteBody,
@@ -59,6 +59,13 @@ from maze_inference.service.schemas import (
     TimingsOut,
 )
 from maze_inference.service.settings import ServiceSettings
+from maze_inference.service.streaming import (
+    complete_events,
+    generate_events,
+    log_complete,
+    log_generate,
+    streaming,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +96,19 @@ class Service:
         self.metrics = Metrics()
         checker.on_compile = self.metrics.grammar_compiles.inc
         self.started = time.monotonic()
+        self._pipeline: PipelineThread | None = None
+
+    @property
+    def pipeline(self) -> PipelineThread:
+        """Started on first use, so an app that never completes (tests, `/docs`) starts no thread."""
+        if self._pipeline is None:
+            self._pipeline = PipelineThread()
+        return self._pipeline
+
+    def close_pipeline(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline.close()
+            self._pipeline = None
 
     # ---- shared steps ------------------------------------------------------------------------------
 
@@ -119,14 +139,19 @@ class Service:
 
     async def complete(self, engine: Engine, language: Language, body: CompleteBody,
                        deadline: float) -> CompleteResponse:
-        document = Document(language, body.prefix + body.suffix)
-        text, source, tree, _doc_version = document.snapshot()
+        """`complete_at` on the pipeline thread, within a window of the document (`offload.py` says why)."""
+        prefix, suffix = window(body.prefix, body.suffix)
         settings = CompletionSettings(max_tokens=body.max_tokens, mode=body.mode, constrained=body.constrained,
                                       temperature=body.temperature, timeout_s=max(0.0, deadline - time.monotonic()),
                                       stop=tuple(body.stop), seed=body.seed)
         started = time.perf_counter()
-        work = complete_at(engine, language, text, source, tree, len(body.prefix), settings)
-        completion: Completion = await self.within(deadline, work)
+        on_main = MainLoopEngine(engine, asyncio.get_running_loop())
+
+        async def work() -> Completion:
+            text, source, tree, _version = Document(language, prefix + suffix).snapshot()
+            return await complete_at(on_main, language, text, source, tree, len(prefix), settings)  # type: ignore[arg-type]
+
+        completion: Completion = await self.within(deadline, self.pipeline.run(work()))
         result = completion.result
         if completion.text is None and result is not None and result.finish_reason is FinishReason.DEADLINE:
             raise EngineTimeout("the deadline passed before a valid completion was found")
@@ -178,12 +203,12 @@ class Service:
         assert language is not None  # the schema requires a language or a grammar when constrained
         return language_grammar(language)
 
-    def generate_response(self, engine: Engine, result: GenerateResult, language: Language | None,
-                          grammar: RequestGrammar, started: float) -> GenerateResponse:
+    async def generate_response(self, engine: Engine, result: GenerateResult, language: Language | None,
+                                grammar: RequestGrammar, started: float) -> GenerateResponse:
         if not result.text and result.finish_reason is FinishReason.DEADLINE:
             raise EngineTimeout("the deadline passed before the grammar was satisfied")
         checked = time.perf_counter()
-        validation = validate_output(result.text, language, grammar)
+        validation = await asyncio.to_thread(validate_output, result.text, language, grammar)  # parses: off the loop
         validate_ms = (time.perf_counter() - checked) * 1e3
         t = result.timings
         self.metrics.observe_generation("/v1/generate", result.completion_tokens, t.decode_ms,
@@ -244,26 +269,6 @@ def _timings(result: CompletionResult | GenerateResult | None, **extra: float) -
     return TimingsOut(**values)
 
 
-# ---- streaming ----------------------------------------------------------------------------------
-
-
-def _sse(event: str, data: dict[str, Any]) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
-
-
-def _error_event(exc: BaseException) -> bytes:
-    if isinstance(exc, MazeError):
-        _status, code = status_of(exc)
-        return _sse("error", {"error": code, "message": str(exc)})
-    log.error("error while streaming", exc_info=exc)
-    return _sse("error", {"error": "internal_error", "message": "internal error; the server log has the details"})
-
-
-def _streaming(events: AsyncIterator[bytes]) -> StreamingResponse:
-    return StreamingResponse(events, media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-
-
 # ---- the app ------------------------------------------------------------------------------------
 
 
@@ -286,6 +291,7 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
                 await warm
             await service.state.close()
             checker.close()
+            service.close_pipeline()
 
     app = FastAPI(title="maze inference service", version=_version(), lifespan=lifespan,
                   description="Code completions that are guaranteed to parse: tree-sitter context + "
@@ -309,9 +315,9 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
         started = time.perf_counter()
         engine, language, deadline = await service.prepare_completion(body)
         if body.stream:
-            return _streaming(_complete_events(service, engine, language, body, deadline, rid, started))
+            return streaming(complete_events(service, engine, language, body, deadline, rid, started))
         response = await service.complete(engine, language, body, deadline)
-        _log_complete(rid, response, started)
+        log_complete(rid, response, started)
         if settings.log_user_code:  # opt-in (MAZE_LOG_USER_CODE=1): user code stays out of logs otherwise
             log.debug("complete %s prefix_tail=%r text=%r", rid, body.prefix[-200:], response.text)
         return response
@@ -327,10 +333,10 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
         started = time.perf_counter()
         engine, request, language, grammar, deadline = await service.prepare_generation(body)
         if body.stream:
-            return _streaming(_generate_events(service, engine, request, language, grammar, deadline, rid, started))
+            return streaming(generate_events(service, engine, request, language, grammar, deadline, rid, started))
         result = await service.within(deadline, engine.generate(request))
-        response = service.generate_response(engine, result, language, grammar, started)
-        _log_generate(rid, response, started)
+        response = await service.generate_response(engine, result, language, grammar, started)
+        log_generate(rid, response, started)
         if settings.log_user_code:
             log.debug("generate %s prompt_tail=%r text=%r", rid, body.prompt[-200:], response.text)
         return response
@@ -342,67 +348,10 @@ def create_app(engine: Engine, settings: ServiceSettings | None = None, *,
         return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     routes = frozenset(getattr(r, "path", "") for r in app.routes)
+    app.add_middleware(CatchAllMiddleware)  # innermost: an unexpected error is a 500 on a connection that stays open
     app.add_middleware(GuardMiddleware, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(MetricsMiddleware, metrics=service.metrics, routes=routes)
     return app
-
-
-async def _complete_events(service: Service, engine: Engine, language: Language, body: CompleteBody, deadline: float,
-                           rid: str, started: float) -> AsyncIterator[bytes]:
-    try:
-        response = await service.complete(engine, language, body, deadline)
-    except Exception as exc:  # noqa: BLE001 - a stream already started: every failure becomes an error event
-        yield _error_event(exc)
-        return
-    if response.text:
-        yield _sse("delta", {"text": response.text})
-    yield _sse("done", response.model_dump())
-    _log_complete(rid, response, started)
-
-
-async def _generate_events(service: Service, engine: Engine, request: GenerateRequest, language: Language | None,
-                           grammar: RequestGrammar, deadline: float, rid: str, started: float) -> AsyncIterator[bytes]:
-    try:
-        async for item in _each_within(deadline, engine.generate_stream(request)):
-            if isinstance(item, str):
-                yield _sse("delta", {"text": item})
-            else:
-                response = service.generate_response(engine, item, language, grammar, started)
-                yield _sse("done", response.model_dump())
-                _log_generate(rid, response, started)
-    except Exception as exc:  # noqa: BLE001 - as above
-        yield _error_event(exc)
-
-
-async def _each_within(deadline: float, items: AsyncIterator[Any]) -> AsyncIterator[Any]:
-    """`items`, each awaited within the deadline (plus a moment for an engine that stops itself).
-
-    Not one timeout around the loop: this generator is suspended at every `yield` while the
-    response is written, and a timeout must not fire into the writer.
-    """
-    iterator = aiter(items)
-    while True:
-        remaining = deadline - time.monotonic() + 0.25
-        try:
-            item = await asyncio.wait_for(anext(iterator), max(0.0, remaining))
-        except StopAsyncIteration:
-            return
-        except TimeoutError:
-            raise EngineTimeout("the request's deadline passed before the engine answered") from None
-        yield item
-
-
-def _log_complete(rid: str, r: CompleteResponse, started: float) -> None:
-    """One line per request: sizes and timings, never the code."""
-    log.info("complete %s lang=%s level=%s finish=%s tokens=%d+%d shown=%s dropped=%s total=%.1fms",
-             rid, r.language, r.level, r.finish_reason, r.prompt_tokens, r.completion_tokens, r.text is not None,
-             r.dropped, (time.perf_counter() - started) * 1e3)
-
-
-def _log_generate(rid: str, r: GenerateResponse, started: float) -> None:
-    log.info("generate %s lang=%s grammar=%s finish=%s tokens=%d+%d valid=%s total=%.1fms", rid, r.language,
-             r.grammar, r.finish_reason, r.prompt_tokens, r.completion_tokens, r.validation.valid,
-             (time.perf_counter() - started) * 1e3)

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maze_inference.errors import (
     CompletionRejected,
@@ -29,6 +30,7 @@ from maze_inference.errors import (
     EngineTimeout,
     EngineUnavailable,
     GrammarError,
+    InvalidParameters,
     MazeError,
     UnsupportedLanguage,
 )
@@ -57,6 +59,7 @@ STATUSES: tuple[tuple[type[MazeError], int, str], ...] = (
     (Unauthorized, 401, "unauthorized"),
     (PayloadTooLarge, 413, "payload_too_large"),
     (InvalidRequest, 422, "invalid_request"),
+    (InvalidParameters, 422, "invalid_request"),
     (UnsupportedLanguage, 400, "unsupported_language"),
     (GrammarError, 400, "invalid_grammar"),
     (ContextError, 400, "invalid_context"),
@@ -88,7 +91,10 @@ def maze_error_response(exc: MazeError) -> JSONResponse:
 
 
 def install_handlers(app: FastAPI) -> None:
-    """The exception handlers: the maze tree, FastAPI's validation errors, Starlette's HTTP errors, the rest."""
+    """The exception handlers: the maze tree, FastAPI's validation errors, Starlette's HTTP errors.
+
+    Anything else is answered by `CatchAllMiddleware`, which the app installs innermost.
+    """
 
     @app.exception_handler(MazeError)
     async def _maze(_request: Request, exc: MazeError) -> JSONResponse:
@@ -103,10 +109,37 @@ def install_handlers(app: FastAPI) -> None:
         return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail),
                               getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(500, "internal_error", "internal error; the server log has the details")
+
+
+class CatchAllMiddleware:
+    """Answer an unexpected exception with a 500 and keep the connection.
+
+    Why not `@app.exception_handler(Exception)`: Starlette runs that handler in its outermost
+    middleware and then re-raises, and uvicorn answers a re-raised exception by closing the
+    connection, so the client's next request on that keep-alive connection was reset.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # the last line of defence: every request gets an answer
+            log.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            if not started:
+                response = error_response(500, "internal_error", "internal error; the server log has the details")
+                await response(scope, receive, send)
 
 
 def describe_validation(exc: RequestValidationError) -> str:

@@ -27,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-body-bytes", type=int, default=None)
     parser.add_argument("--max-tokens", type=int, default=None, help="largest max_tokens a request may ask for")
     parser.add_argument("--timeout", type=float, default=None, help="default per-request deadline, seconds")
+    parser.add_argument("--header-timeout", type=float, default=None,
+                        help="seconds a request's headers may take to arrive (default 10; then 408 and close)")
+    parser.add_argument("--body-timeout", type=float, default=None,
+                        help="seconds a request's body may take after its headers (default 30; then 408 and close)")
+    parser.add_argument("--max-connections", type=int, default=None,
+                        help="open connections and requests in flight before new requests get 503 (default 512)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn
 
         from maze_inference.service.app import create_app
+        from maze_inference.service.connections import uvicorn_config
         from maze_inference.service.settings import ServiceSettings
     except ImportError as exc:
         print(f"maze serve: {exc.name} is missing; install the service extra: pip install 'maze-lsp[service]'",
@@ -45,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = ServiceSettings.from_env(max_body_bytes=args.max_body_bytes, max_tokens=args.max_tokens,
                                             default_timeout_s=args.timeout,
-                                            max_timeout_s=max(120.0, args.timeout) if args.timeout else None)
+                                            max_timeout_s=max(120.0, args.timeout) if args.timeout else None,
+                                            header_timeout_s=args.header_timeout, body_timeout_s=args.body_timeout,
+                                            max_connections=args.max_connections)
     except ValueError as exc:
         print(f"maze serve: {exc}", file=sys.stderr)
         return 1
@@ -63,8 +72,12 @@ def run(args: argparse.Namespace) -> int:
 
         engine = EmbeddedEngine(args.model, threads=args.threads)
     app = create_app(engine, settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=logging.getLevelName(logging.getLogger().level).lower(),
-                access_log=False)  # our own one line per request carries timings and never the code
+    # The pipeline and engine threads are CPU-bound; the event loop gives up the GIL at every socket
+    # call and waits up to the switch interval (5 ms) to get it back, several times per request. 1 ms
+    # keeps `/health` and new requests quick while completions run (see service/offload.py).
+    sys.setswitchinterval(0.001)
+    level = logging.getLevelName(logging.getLogger().level).lower()
+    uvicorn.Server(uvicorn_config(app, settings, args.host, args.port, level)).run()
     return 0
 
 

@@ -6,11 +6,42 @@ per deployment, which the handlers check.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from maze_inference.engines.base import SEED_LIMIT
 from maze_inference.service.settings import MAX_TOKENS_CEILING, TIMEOUT_CEILING_S
+
+
+def _unicode(text: str) -> str:
+    """Text must be encodable: JSON's `\\ud800` escape decodes to a lone surrogate that UTF-8 cannot hold.
+
+    Refused here (422) rather than deep in tree-sitter or the tokenizer, where it was a 500.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"contains a lone surrogate (U+{ord(text[exc.start]):04X} at index {exc.start}); "
+                         "text must be valid Unicode") from None
+    return text
+
+
+def _unicode_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return _unicode(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _unicode_json(key)
+            _unicode_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            _unicode_json(item)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_unicode)]
+Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
 
 
 class _Body(BaseModel):
@@ -20,15 +51,15 @@ class _Body(BaseModel):
 class CompleteBody(_Body):
     """Complete at the cursor: the document is `prefix + suffix`, the cursor sits at `len(prefix)`."""
 
-    prefix: str
-    suffix: str = ""
-    language: str = Field(description="languageId (python, typescript, rust, go, zig, ...) or a common alias")
+    prefix: Text
+    suffix: Text = ""
+    language: Text = Field(description="languageId (python, typescript, rust, go, zig, ...) or a common alias")
     mode: Literal["auto", "line", "block"] = "auto"
     max_tokens: int = Field(48, ge=1, le=MAX_TOKENS_CEILING)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
-    stop: list[str] = Field(default_factory=list, max_length=8)
+    stop: list[Text] = Field(default_factory=list, max_length=8)
     constrained: bool = True
-    seed: int | None = None
+    seed: Seed | None = None
     timeout_ms: int | None = Field(None, ge=1, le=int(TIMEOUT_CEILING_S * 1000))
     stream: bool = False
 
@@ -36,17 +67,18 @@ class CompleteBody(_Body):
 class GenerateBody(_Body):
     """Free generation from a prompt, constrained by a caller's grammar or by the language's grammar."""
 
-    prompt: str = Field(min_length=1, description="not empty: the model needs something to condition on")
-    language: str | None = Field(None, description="checks the output (tree-sitter, and ast.parse for Python); "
+    prompt: Text = Field(min_length=1, description="not empty: the model needs something to condition on")
+    language: Text | None = Field(None, description="checks the output (tree-sitter, and ast.parse for Python); "
                                                    "also the grammar when none is given")
-    grammar: str | None = Field(None, description="a Lark grammar (llguidance's dialect) the output must match")
-    json_schema: dict[str, Any] | str | None = Field(None, description="a JSON schema the output must match")
-    llguidance: str | None = Field(None, description="a grammar already in llguidance's JSON format")
+    grammar: Text | None = Field(None, description="a Lark grammar (llguidance's dialect) the output must match")
+    json_schema: Annotated[dict[str, Any] | str | None, AfterValidator(_unicode_json)] = Field(
+        None, description="a JSON schema the output must match")
+    llguidance: Text | None = Field(None, description="a grammar already in llguidance's JSON format")
     constrained: bool = True
     max_tokens: int = Field(256, ge=1, le=MAX_TOKENS_CEILING)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
-    stop: list[str] = Field(default_factory=list, max_length=8)
-    seed: int | None = None
+    stop: list[Text] = Field(default_factory=list, max_length=8)
+    seed: Seed | None = None
     timeout_ms: int | None = Field(None, ge=1, le=int(TIMEOUT_CEILING_S * 1000))
     stream: bool = False
 

@@ -2,7 +2,8 @@
 
 Secrets come only from the environment (`MAZE_API_KEY`), are excluded from `repr`, and are never
 logged. Every limit exists so that one request cannot take the server down: the body size, the
-number of tokens, the deadline, and the size and compile time of a caller's grammar.
+number of tokens, the deadline, the size and compile time of a caller's grammar, how long a
+request's headers and body may take to arrive, and how many connections may be open.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class ServiceSettings:
     grammar_timeout_s: float = 5.0  # converting + validating it, in a worker process that is killed past this
     grammar_workers: int = 1
     load_wait_s: float = 10.0  # how long a request waits for an engine still loading before 503
+    header_timeout_s: float = 10.0  # a request's headers must arrive within this (slowloris)
+    body_timeout_s: float = 30.0  # and its body within this after them (slow or endless bodies): 408
+    max_connections: int = 512  # open connections (and requests in flight); beyond it: 503
     cors_origins: tuple[str, ...] = ()  # closed by default
     log_user_code: bool = False  # never log prompts or completions unless asked
 
@@ -45,6 +49,9 @@ class ServiceSettings:
             "max_tokens": ("MAZE_MAX_TOKENS", int),
             "default_timeout_s": ("MAZE_TIMEOUT_S", float),
             "grammar_timeout_s": ("MAZE_GRAMMAR_TIMEOUT_S", float),
+            "header_timeout_s": ("MAZE_HEADER_TIMEOUT_S", float),
+            "body_timeout_s": ("MAZE_BODY_TIMEOUT_S", float),
+            "max_connections": ("MAZE_MAX_CONNECTIONS", int),
         }
         for name, (var, kind) in numeric.items():
             if env.get(var):
@@ -63,3 +70,5 @@ class ServiceSettings:
             raise ValueError("timeouts must satisfy 0 < default <= max <= 600 s")
         if self.max_body_bytes < 1024 or self.grammar_max_bytes < 64:
             raise ValueError("size limits are too small to be useful")
+        if not (self.header_timeout_s > 0 and self.body_timeout_s > 0 and self.max_connections >= 1):
+            raise ValueError("read timeouts must be > 0 s and the connection limit at least 1")

@@ -17,7 +17,8 @@ _NAMES = ("constraint", "latency", "quality", "service")
 def _latest(folders: list[Path]) -> dict[str, dict]:
     """The newest result per bench name, looking at every JSON file in `folders`.
 
-    Quality runs are per gap kind (single, multi, span), so the newest run of each kind is merged.
+    Quality runs are per suite (single, multi, span, realcode and its languages), so the newest run of each
+    suite is merged.
     """
     found: dict[str, tuple[float, dict]] = {}
     quality_by_kind: dict[str, tuple[float, dict]] = {}
@@ -88,17 +89,17 @@ def _plots(results: dict[str, dict], img: Path) -> list[str]:
         plt.close(fig)
         made.append("bench-latency-cdf.png")
     if "quality" in results:
-        summary = results["quality"]["result"]["summary"]
+        summary = {k: v for k, v in results["quality"]["result"]["summary"].items() if "-" not in k}
         fig, axes = plt.subplots(1, len(summary), figsize=(4.5 * len(summary), 3.8), squeeze=False)
         for ax, (kind, decoders) in zip(axes[0], summary.items(), strict=True):
-            metrics = ("parse_rate", "exact_match", "pass_at_1")
+            metrics = ("parse_rate_non_empty", "exact_match", "empty")
             width = 0.25
             for i, decoder in enumerate(decoders):
                 ax.bar([m + i * width for m in range(len(metrics))], [decoders[decoder][m] * 100 for m in metrics],
                        width, label=decoder)
-            ax.set_xticks([m + width for m in range(len(metrics))], ["parse rate", "exact match", "pass@1"])
+            ax.set_xticks([m + width for m in range(len(metrics))], ["parses (non-empty)", "exact match", "empty"])
             ax.set_ylabel("%")
-            ax.set_title(f"HumanEval-infilling: {kind}")
+            ax.set_title(kind)
             ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(img / "bench-quality.png", dpi=110)
@@ -143,7 +144,7 @@ def build_report(folders: list[Path], out: Path) -> Path:
              "Every number here comes from `maze bench ...` (the command is given per table), measured against a "
              "baseline in the same run. Regenerate this page with `maze bench report`.", ""]
     sections = (
-        ("quality", "Completion quality (HumanEval-infilling)", quality.format_table),
+        ("quality", "Completion quality (HumanEval-infilling and real code)", quality.format_table),
         ("latency", "Latency", latency.format_table),
         ("constraint", "Cost of the grammar constraint", constraint.format_table),
         ("service", "Service under concurrency (loopback)", service.format_table),

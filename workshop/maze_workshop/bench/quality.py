@@ -34,7 +34,7 @@ from maze_inference.syntax import python_syntax_error
 
 from maze_workshop.bench.report import percentile
 from maze_workshop.bench.report import progress as report_progress
-from maze_workshop.bench.sandbox import run_python
+from maze_workshop.bench.sandbox import INSTALL_HINT, SandboxUnavailable, run_python, sandbox_available
 from maze_workshop.bench.tasks import Task, peers_truncation
 
 DECODERS = ("constrained", "unconstrained", "truncation")
@@ -103,8 +103,15 @@ async def _run(engine: Engine, position: _Position, decoder: str, max_tokens: in
 
 
 def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tokens: int = 64,
-             progress: bool = True, decoders: tuple[str, ...] = DECODERS) -> dict:
-    """Run every decoder on every task, then the tests of the suites that have them."""
+             progress: bool = True, decoders: tuple[str, ...] = DECODERS, allow_unsandboxed: bool = False) -> dict:
+    """Run every decoder on every task, then the tests of the suites that have them.
+
+    Without a sandbox (and without `allow_unsandboxed`) it refuses before generating anything, not
+    after an hour of generation.
+    """
+    if not allow_unsandboxed and any(t.test for t in tasks) and not sandbox_available():
+        raise SandboxUnavailable(f"the tests of these tasks run generated code, and there is no sandbox here: "
+                                 f"{INSTALL_HINT}, or pass --allow-unsandboxed")
     rows: list[dict] = []
     bar = report_progress(len(tasks) * len(decoders), "quality", "gen", progress)
     started = time.perf_counter()
@@ -127,17 +134,18 @@ def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tok
             })
             bar.update(1)
     bar.close()
-    _run_tests(tasks, rows, timeout_s)
+    _run_tests(tasks, rows, timeout_s, allow_unsandboxed)
     return {"tasks": len(tasks), "suites": sorted({t.suite for t in tasks}), "wall_s": time.perf_counter() - started,
             "summary": summarise(rows), "rows": rows}
 
 
-def _run_tests(tasks: list[Task], rows: list[dict], timeout_s: float) -> None:
+def _run_tests(tasks: list[Task], rows: list[dict], timeout_s: float, allow_unsandboxed: bool) -> None:
     by_id = {(t.suite, t.task_id): t for t in tasks}
     work = [(row, program) for row in rows
             if (program := by_id[(row["suite"], row["task"])].runnable(row["text"])) is not None]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        for row, result in zip([w[0] for w in work], pool.map(lambda w: run_python(w[1], timeout_s), work), strict=True):
+        for row, result in zip([w[0] for w in work], pool.map(
+                lambda w: run_python(w[1], timeout_s, allow_unsandboxed=allow_unsandboxed), work), strict=True):
             row["passed"], row["reason"] = result.passed, result.reason
 
 

@@ -31,9 +31,14 @@ def _language(language_id: str) -> Language:
     return next(lang for lang in LANGUAGES if lang.id == language_id)
 
 
+_SKIP_PARTS = frozenset({"dist", "build", "node_modules", "vendor", "testdata", "tests", "test", "__tests__"})
+
+
 def _files(root: Path, language: Language) -> list[Path]:
+    """Source files under `root`: no declarations (`.d.ts`), build output, vendored copies or tests."""
     found = [p for ext in language.extensions for p in root.rglob(f"*{ext}") if p.is_file()]
-    return sorted(p for p in found if p.stat().st_size <= MAX_FILE_BYTES and "test" not in p.name.lower())
+    return sorted(p for p in found if p.stat().st_size <= MAX_FILE_BYTES and "test" not in p.name.lower()
+                  and not p.name.endswith(".d.ts") and not _SKIP_PARTS & set(p.relative_to(root).parts))
 
 
 def _code_lines(language: Language, text: str) -> Iterator[tuple[int, int, str]]:

@@ -91,16 +91,17 @@ def truncate_like_peers(text: str, suffix: str, single_line: bool) -> str:
     if single_line:
         text = text.split("\n", 1)[0]
     depth = 0
+    cut = False
     for index, ch in enumerate(text):
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth -= 1
             if depth < 0:  # closes a bracket opened before the cursor: the suffix will close it
-                text = text[:index]
+                text, cut = text[:index], True
                 break
     same_line = suffix.split("\n", 1)[0]
-    for size in range(min(len(text), len(same_line)), 0, -1):
+    for size in range(0 if cut else min(len(text), len(same_line)), 0, -1):
         if same_line.startswith(text[-size:]) and text[-size:].strip():
             text = text[:-size]
             break

@@ -41,6 +41,10 @@ CANDIDATES: dict[str, Candidate] = {
     "h576-l4": Candidate(576, 4, 3, 1728),
     "h640-l4": Candidate(640, 4, 2, 1920),
     "h768-l3": Candidate(768, 3, 4, 1536),
+    # Model v2 (issue 14): up to ~1.5x the v1 compute, for 10x the data.
+    "h640-l5": Candidate(640, 5, 2, 1920),
+    "h576-l6": Candidate(576, 6, 3, 1728),
+    "h704-l4": Candidate(704, 4, 2, 2112),
     # For tests and CPU smoke runs only.
     "tiny": Candidate(64, 2, 1, 128),
 }

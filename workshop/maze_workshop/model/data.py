@@ -1,17 +1,16 @@
-"""Training examples for the FIM model: character-level fill-in-the-middle over document chunks.
+"""Training examples for the FIM model: file-level and repository-level fill-in-the-middle, and plain text.
 
 The cursor of a completion request can sit anywhere, also inside what would be one token, so the
 middle span is cut from the text before tokenising (prefix, middle and suffix are tokenised apart,
 exactly as the engine tokenises the text left and right of the cursor). Spans follow how completions
 are asked for: mostly "rest of this line", then a few whole lines, then arbitrary spans.
 
-Formats (token ids of the specials are read from the tokenizer):
-  PSM    <|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>M<|endoftext|>
-  SPM    <|fim_prefix|><|fim_suffix|>S<|fim_middle|>P M<|endoftext|>
-         (the SPM variant of Bavarian et al. 2022, "Efficient Training of Language Models to Fill in the
-         Middle", appendix D, also used by Code Llama: prefix and middle stay adjacent at the end)
-  plain  text, + <|endoftext|> where the document ends
-Imports only the standard library, numpy, torch and tokenizers: this runs on the GPU machine.
+Layouts come from `maze_inference.prompts`, the builder every engine uses, so training and inference
+cannot disagree: file FIM is `fim_layout(P, S)` + middle + EOS (PSM or SPM); repository FIM puts other
+files of the same package first (`repo_context`, Qwen2.5-Coder's `<|repo_name|>`/`<|file_sep|>` format)
+and then the file's FIM, so the model learns to use definitions from other files; plain text ends in
+EOS only where its document ends. Imports only the standard library, numpy, torch, tokenizers and
+`maze_inference.prompts` (itself standard library only): this runs on the GPU machine.
 """
 
 from __future__ import annotations
@@ -27,39 +26,59 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from maze_inference.prompts import ContextFile, FimFormat, FimIds, FimOrder, fim_layout, repo_context
 from tokenizers import Tokenizer
+
+KINDS = ("plain", "psm", "spm", "repo")
 
 
 @dataclass(frozen=True)
-class Specials:
-    eos: int
-    prefix: int
-    middle: int
-    suffix: int
-    pad: int
-
-    @classmethod
-    def of(cls, tok: Tokenizer) -> Specials:
-        ids = [tok.token_to_id(t) for t in
-               ("<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>")]
-        if any(i is None for i in ids):
-            raise ValueError("tokenizer lacks the FIM special tokens")
-        return cls(*ids)  # type: ignore[arg-type]
+class Doc:
+    text: str
+    repo: str
+    path: str
 
 
-def load_docs(paths: list[Path]) -> dict[str, list[str]]:
-    """Texts by language from xz JSONL files of {"lang", "path", "text"}."""
+@dataclass
+class Language:
+    docs: list[Doc]
+    by_repo: dict[str, list[int]]  # repo -> indices of its documents (repos of one file included)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Shares of example kinds; the rest of FIM examples are file-level."""
+
+    fim: float = 0.9  # FIM (file or repository) vs plain text
+    spm: float = 0.5  # SPM vs PSM
+    repo: float = 0.3  # of FIM examples whose package has other files: repository-level
+    context_share: float = 0.4  # of a repository example's characters, at most this much is other files
+
+
+def _ids(tok: Tokenizer) -> tuple[int, FimIds]:
+    eos = tok.token_to_id("<|endoftext|>")
+    if eos is None:
+        raise ValueError("tokenizer lacks <|endoftext|>")
+    return eos, FimIds.resolve(FimFormat(order=FimOrder.SPM), tok.token_to_id)
+
+
+def load_corpus(paths: list[Path]) -> dict[str, Language]:
+    """Documents by language from xz JSONL files of {"lang", "repo", "path", "text"}."""
     def read(path: Path) -> str:  # lzma releases the GIL: shards decompress in parallel
         with lzma.open(path, "rt", encoding="utf-8") as fh:
             return fh.read()
 
-    out: dict[str, list[str]] = {}
+    out: dict[str, Language] = {}
     with ThreadPoolExecutor(max_workers=min(16, len(paths) or 1)) as pool:
         for text in pool.map(read, paths):
             for line in text.splitlines():
-                if line.strip():
-                    doc = json.loads(line)
-                    out.setdefault(doc["lang"], []).append(doc["text"])
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                lang = out.setdefault(record["lang"], Language([], {}))
+                repo = record.get("repo") or record["path"]
+                lang.by_repo.setdefault(repo, []).append(len(lang.docs))
+                lang.docs.append(Doc(record["text"], repo, record["path"]))
     return out
 
 
@@ -106,35 +125,66 @@ def fim_split(text: str, rng: random.Random) -> tuple[str, str, str]:
     return text[:i], text[i:j], text[j:]
 
 
-def encode_examples(tok: Tokenizer, sp: Specials, texts: list[tuple[str, bool]], rng: random.Random,
-                    fim_rate: float, spm_rate: float) -> list[tuple[list[int], int]]:
-    """Token ids of one example per (text, ends its document), with the index where the scored middle
-    starts (0 if plain). A plain chunk ends in EOS only where its document ends: EOS means "done", so
-    it must not follow a cut in the middle of a file."""
-    plans: list[tuple[str, int, bool]] = []  # mode, first piece index, ends document
+@dataclass(frozen=True)
+class Plan:
+    """One example before tokenising: its kind, the text (a chunk of one document), and for repository
+    examples the other files shown first."""
+
+    kind: str  # one of KINDS
+    text: str
+    ends_document: bool
+    repo: str = ""
+    path: str = ""
+    context: tuple[ContextFile, ...] = ()
+
+
+def plan_context(lang: Language, doc_index: int, rng: random.Random, budget: int) -> tuple[ContextFile, ...]:
+    """Up to three other files of the document's package, each cut to its share of `budget` characters."""
+    doc = lang.docs[doc_index]
+    others = [i for i in lang.by_repo.get(doc.repo, ()) if i != doc_index]
+    if not others:
+        return ()
+    picked = rng.sample(others, min(len(others), rng.randint(1, 3)))
+    share = budget // len(picked)
+    files = []
+    for i in picked:
+        other = lang.docs[i]
+        text = other.text[:share]
+        cut = text.rfind("\n")
+        files.append(ContextFile(other.path, text[: cut + 1] if cut > 0 else text))
+    return tuple(files)
+
+
+def encode_plans(tok: Tokenizer, plans: list[Plan], rng: random.Random) -> list[tuple[list[int], int]]:
+    """Token ids of each example and the index where its scored part starts (0: everything scored)."""
+    eos, spm = _ids(tok)
+    psm = FimIds(spm.prefix, spm.suffix, spm.middle, FimOrder.PSM, spm.repo_name, spm.file_sep)
     pieces: list[str] = []
-    for text, last in texts:
-        if rng.random() < fim_rate:
-            p, m, s = fim_split(text, rng)
-            plans.append(("spm" if rng.random() < spm_rate else "psm", len(pieces), last))
-            pieces += [p, m, s]
-        else:
-            plans.append(("plain", len(pieces), last))
-            pieces.append(text)
+    starts: list[int] = []
+    for plan in plans:
+        starts.append(len(pieces))
+        pieces += [plan.text] if plan.kind == "plain" else list(fim_split(plan.text, rng))
     enc = [e.ids for e in tok.encode_batch(pieces, add_special_tokens=False)]
     out: list[tuple[list[int], int]] = []
-    for mode, k, last in plans:
-        if mode == "plain":
-            out.append((enc[k] + [sp.eos] if last else enc[k], 0))
+    for plan, k in zip(plans, starts, strict=True):
+        if plan.kind == "plain":
+            out.append((enc[k] + [eos] if plan.ends_document else enc[k], 0))
             continue
-        p, m, s = enc[k], enc[k + 1], enc[k + 2]
-        if mode == "psm":
-            head = [sp.prefix, *p, sp.suffix, *s, sp.middle]
-            out.append((head + m + [sp.eos], len(head)))
-        else:
-            head = [sp.prefix, sp.suffix, *s, sp.middle, *p]
-            out.append((head + m + [sp.eos], len(head)))
+        prefix, middle, suffix = enc[k], enc[k + 1], enc[k + 2]
+        head = fim_layout(psm if plan.kind == "psm" else spm, prefix, suffix)
+        if plan.kind == "repo":
+            encode = lambda text: tok.encode(text, add_special_tokens=False).ids
+            head = repo_context(spm, encode, plan.repo, plan.context, plan.path) + head
+        out.append((head + middle + [eos], len(head)))
     return out
+
+
+def choose_kind(mix: Mix, rng: random.Random, has_context: bool) -> str:
+    if rng.random() >= mix.fim:
+        return "plain"
+    if has_context and rng.random() < mix.repo:
+        return "repo"
+    return "spm" if rng.random() < mix.spm else "psm"
 
 
 class PackedStream(torch.utils.data.IterableDataset):
@@ -146,23 +196,37 @@ class PackedStream(torch.utils.data.IterableDataset):
     (tokens int64 [B, T+1], tokens per language appended since the last yield).
     """
 
-    def __init__(self, docs: dict[str, list[str]], weights: dict[str, float], tokenizer_path: str,
-                 seq_len: int, batch: int, fim_rate: float, spm_rate: float, chunk_chars: int, seed: int) -> None:
+    def __init__(self, corpus: dict[str, Language], weights: dict[str, float], tokenizer_path: str,
+                 seq_len: int, batch: int, mix: Mix, chunk_chars: int, seed: int) -> None:
         super().__init__()
-        self.docs, self.weights, self.tokenizer_path = docs, weights, tokenizer_path
-        self.seq_len, self.batch, self.fim_rate, self.spm_rate = seq_len, batch, fim_rate, spm_rate
-        self.chunk_chars, self.seed = chunk_chars, seed
-        self.langs = sorted(docs)
+        self.corpus, self.weights, self.tokenizer_path = corpus, weights, tokenizer_path
+        self.seq_len, self.batch, self.mix, self.chunk_chars, self.seed = seq_len, batch, mix, chunk_chars, seed
+        self.langs = sorted(corpus)
 
     def _epoch(self, epoch: int) -> list[tuple[int, int]]:
         rng = random.Random(self.seed * 1_000_003 + epoch)
         order: list[tuple[int, int]] = []
         for li, lang in enumerate(self.langs):
             w = self.weights.get(lang, 1.0)
-            for di in range(len(self.docs[lang])):
+            for di in range(len(self.corpus[lang].docs)):
                 order += [(li, di)] * (int(w) + (rng.random() < w - int(w)))
         rng.shuffle(order)
         return order
+
+    def _plans(self, lang: Language, di: int, rng: random.Random) -> list[Plan]:
+        doc = lang.docs[di]
+        has_context = len(lang.by_repo.get(doc.repo, ())) > 1
+        repo_chunk = int(self.chunk_chars * (1 - self.mix.context_share))
+        plans = []
+        for k, text in enumerate(parts := chunks(doc.text, rng, self.chunk_chars)):
+            kind = choose_kind(self.mix, rng, has_context)
+            last = k == len(parts) - 1
+            if kind != "repo":
+                plans.append(Plan(kind, text, last))
+                continue
+            budget = self.chunk_chars - min(len(text), repo_chunk)
+            plans.append(Plan(kind, text[:repo_chunk], last, doc.repo, doc.path, plan_context(lang, di, rng, budget)))
+        return plans
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         info = torch.utils.data.get_worker_info()
@@ -170,22 +234,18 @@ class PackedStream(torch.utils.data.IterableDataset):
         if info is not None:
             os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one thread per worker; no fork warning
         tok = Tokenizer.from_file(self.tokenizer_path)
-        sp = Specials.of(tok)
         rng = random.Random(self.seed * 7919 + wid)
         need = self.batch * (self.seq_len + 1)
         buf: list[int] = []
         counts = np.zeros(len(self.langs), np.int64)
-        pending: list[tuple[int, str, bool]] = []
+        pending: list[tuple[int, Plan]] = []
         epoch = 0
         while True:
             for li, di in self._epoch(epoch)[wid::nw]:
-                parts = chunks(self.docs[self.langs[li]][di], rng, self.chunk_chars)
-                pending += [(li, c, k == len(parts) - 1) for k, c in enumerate(parts)]
+                pending += [(li, plan) for plan in self._plans(self.corpus[self.langs[li]], di, rng)]
                 if len(pending) < 64:
                     continue
-                examples = encode_examples(tok, sp, [(c, last) for _, c, last in pending], rng, self.fim_rate,
-                                           self.spm_rate)
-                for (li2, _, _), (ids, _) in zip(pending, examples):
+                for (li2, _), (ids, _) in zip(pending, encode_plans(tok, [p for _, p in pending], rng), strict=True):
                     buf += ids
                     counts[li2] += len(ids)
                 pending = []
@@ -197,27 +257,32 @@ class PackedStream(torch.utils.data.IterableDataset):
             epoch += 1
 
 
-def val_examples(docs: dict[str, list[str]], tok: Tokenizer, seq_len: int, chunk_chars: int, per_lang: int,
-                 seed: int = 1234) -> dict[str, dict[str, list[tuple[list[int], int, int]]]]:
-    """Fixed validation examples per language and kind ("plain", "psm", "spm"): (ids, first scored
-    index, UTF-8 bytes of the scored text). Plain scores every token; FIM only the middle and EOS."""
-    sp = Specials.of(tok)
+def val_examples(corpus: dict[str, Language], tok: Tokenizer, seq_len: int, chunk_chars: int, per_lang: int,
+                 mix: Mix = Mix(), seed: int = 1234) -> dict[str, dict[str, list[tuple[list[int], int, int]]]]:
+    """Fixed validation examples per language and kind (`KINDS`): (ids, first scored index, UTF-8 bytes of
+    the scored text). Plain scores every token; FIM only the middle and EOS. Repository examples come
+    from documents whose package has other files in the split."""
     out: dict[str, dict[str, list[tuple[list[int], int, int]]]] = {}
-    for lang, texts in sorted(docs.items()):
+    repo_chunk = int(chunk_chars * (1 - mix.context_share))
+    for lang_name, lang in sorted(corpus.items()):
         rng = random.Random(seed)
-        pool: list[tuple[str, bool]] = []
-        for text in texts:
-            parts = chunks(text, rng, chunk_chars)
-            pool += [(c, k == len(parts) - 1) for k, c in enumerate(parts) if c.strip()]
+        pool: list[tuple[int, str, bool]] = []
+        for di, doc in enumerate(lang.docs):
+            parts = chunks(doc.text, rng, chunk_chars)
+            pool += [(di, c, k == len(parts) - 1) for k, c in enumerate(parts) if c.strip()]
         rng.shuffle(pool)
-        pool = pool[:per_lang]
-        out[lang] = {}
-        for kind, fim_rate, spm_rate in (("plain", 0.0, 0.0), ("psm", 1.0, 0.0), ("spm", 1.0, 1.0)):
+        out[lang_name] = {}
+        for kind in KINDS:
             krng = random.Random(seed + len(kind))
-            encoded = encode_examples(tok, sp, pool, krng, fim_rate, spm_rate)
+            if kind == "repo":
+                chosen = [(di, c, last) for di, c, last in pool if len(lang.by_repo.get(lang.docs[di].repo, ())) > 1]
+                plans = [Plan(kind, c[:repo_chunk], last, lang.docs[di].repo, lang.docs[di].path,
+                              plan_context(lang, di, krng, chunk_chars - min(len(c), repo_chunk)))
+                         for di, c, last in chosen[:per_lang]]
+            else:
+                plans = [Plan(kind, c, last) for _di, c, last in pool[:per_lang]]
             rows = []
-            for (text, _), (ids, start) in zip(pool, encoded):
-                ids = ids[:seq_len]
-                rows.append((ids, start, len(text.encode()) if kind == "plain" else 0))
-            out[lang][kind] = [r for r in rows if r[1] < len(r[0])]
+            for plan, (ids, start) in zip(plans, encode_plans(tok, plans, krng), strict=True):
+                rows.append((ids[:seq_len], start, len(plan.text.encode()) if kind == "plain" else 0))
+            out[lang_name][kind] = [r for r in rows if r[1] < len(r[0])]
     return out

@@ -283,7 +283,8 @@ def export_dir(model, out: Path, tokenizer: Path | None, training: dict, quant: 
 def training_summary(metrics: dict) -> dict:
     """The part of train.py's metrics.json that the shipped maze_model.json records."""
     args = metrics.get("args", {})
-    keys = ("config", "seq_len", "batch_tokens", "lr", "fim_rate", "spm_rate", "lang_weights", "minutes", "seed")
+    keys = ("config", "seq_len", "batch_tokens", "lr", "fim_rate", "spm_rate", "repo_rate", "lang_weights", "minutes",
+            "seed")
     return {
         "status": metrics.get("status"),
         **{k: args[k] for k in keys if k in args},

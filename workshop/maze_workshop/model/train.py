@@ -1,7 +1,7 @@
 """Time-bounded pretraining of the embedded FIM model on one GPU (or, tiny, on CPU for tests).
 
 Run from the repository root with nothing but torch, transformers, tokenizers, numpy and safetensors:
-  PYTHONPATH=inference python -m maze_workshop.model.train --data .train/data --out OUT --minutes 8
+  PYTHONPATH=inference:workshop python -m maze_workshop.model.train --data .train/data --out OUT --minutes 8
 The run measures its own step time after compilation and sizes the cosine schedule to end when the
 budget does, so a slower or faster machine still gets a complete schedule. Whatever happens after the
 first step, the checkpoint is saved (bf16/fp16/fp32, see --save-dtype) before validation runs, and
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 from maze_workshop.model.architecture import CANDIDATES, DEFAULT, describe, make_config
 from maze_workshop.model.checkpoint import save_checkpoint, write_parts
-from maze_workshop.model.data import PackedStream, load_docs, val_examples
+from maze_workshop.model.data import Mix, PackedStream, load_corpus, val_examples
 
 log = logging.getLogger("maze.train")
 
@@ -73,6 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--fim-rate", type=float, default=0.9)
     p.add_argument("--spm-rate", type=float, default=0.5)
+    p.add_argument("--repo-rate", type=float, default=0.3,
+                   help="of FIM examples whose package has other files: repository-level (other files first)")
     p.add_argument("--lang-weights", default="python=2,typescript=1.5,go=1,rust=1,zig=1",
                    help="documents of a language are seen this many times per data epoch")
     p.add_argument("--chars-per-token", type=float, default=3.6, help="sizes the text chunks to the sequence")
@@ -180,14 +182,17 @@ def train(run: Run) -> None:
     tok_path = args.data / "tokenizer.json"
     tok = Tokenizer.from_file(str(tok_path))
     shards = sorted(args.data.glob("train-*.jsonl.xz"))
-    docs = load_docs(shards)
-    val_docs = load_docs([args.data / "val.jsonl.xz"])
+    docs = load_corpus(shards)
+    val_docs = load_corpus([args.data / "val.jsonl.xz"])
     weights = {k: float(v) for k, v in (kv.split("=") for kv in args.lang_weights.split(",") if kv)}
     chunk_chars = int(args.seq_len * args.chars_per_token)
-    examples = val_examples(val_docs, tok, args.seq_len, chunk_chars, args.val_chunks)
+    mix = Mix(fim=args.fim_rate, spm=args.spm_rate, repo=args.repo_rate)
+    examples = val_examples(val_docs, tok, args.seq_len, chunk_chars, args.val_chunks, mix)
     quick = {lang: {"plain": kinds["plain"][:32]} for lang, kinds in examples.items()}
-    run.metrics["data"] = {"shards": len(shards), "train_chars": {k: sum(map(len, v)) for k, v in docs.items()},
-                           "val_docs": {k: len(v) for k, v in val_docs.items()}, "lang_weights": weights}
+    run.metrics["data"] = {"shards": len(shards),
+                           "train_chars": {k: sum(len(d.text) for d in v.docs) for k, v in docs.items()},
+                           "train_repos": {k: len(v.by_repo) for k, v in docs.items()},
+                           "val_docs": {k: len(v.docs) for k, v in val_docs.items()}, "lang_weights": weights}
     run.metrics["wall"]["data_loaded_s"] = round(time.time() - T0, 1)
     log.info("data: %s (%.1fs)", run.metrics["data"]["train_chars"], time.time() - T0)
 
@@ -209,8 +214,7 @@ def train(run: Run) -> None:
     loader_iter = None
 
     def batches(micro_batch: int):
-        stream = PackedStream(docs, weights, str(tok_path), args.seq_len, micro_batch, args.fim_rate, args.spm_rate,
-                              chunk_chars, args.seed)
+        stream = PackedStream(docs, weights, str(tok_path), args.seq_len, micro_batch, mix, chunk_chars, args.seed)
         loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers, pin_memory=cuda,
                                              prefetch_factor=4 if args.workers else None,
                                              persistent_workers=bool(args.workers))
@@ -367,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             run.metrics["val"] = val
             run.metrics["wall"]["val_s"] = round(time.time() - t, 1)
             for lang, row in val.items():
-                log.info("val %-10s plain %.4f (%.3f bits/byte)  fim psm %.4f  spm %.4f", lang, row["plain"],
-                         row.get("plain_bits_per_byte", float("nan")), row["psm"], row["spm"])
+                log.info("val %-10s plain %.4f (%.3f bits/byte)  fim psm %.4f  spm %.4f  repo %.4f", lang, row["plain"],
+                         row.get("plain_bits_per_byte", float("nan")), row["psm"], row["spm"], row.get("repo", float("nan")))
     run.metrics["wall"]["total_s"] = round(time.time() - T0, 1)
     if not failed:
         run.metrics["status"] = "done"

@@ -23,6 +23,9 @@ local defaults = {
     "build.zig" },
   -- The `maze` settings section (keys as the server expects them: engine, modelPath, endpoint,
   -- tokenEnv, maxTokens, mode, debounceMs, timeoutMs, constrained, ...). Empty: server defaults.
+  -- Set endpoint/tokenEnv in your own config, not in a project's .nvim.lua (exrc): a project could
+  -- point the endpoint at its own server. The server reads a token only from MAZE_API_KEY or names
+  -- allowed with `maze lsp --allow-token-env NAME`, and sends it only over https or to localhost.
   settings = {},
   completion = {
     enable = true, -- vim.lsp.completion.enable for the maze client (<C-x><C-o> or autotrigger)
