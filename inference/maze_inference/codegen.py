@@ -23,7 +23,7 @@ from maze_inference.errors import CompletionRejected, GrammarError
 from maze_inference.final_check import count_errors
 from maze_inference.ir import FunctionIR, ir_schema, render_signature
 from maze_inference.languages import Language
-from maze_inference.pipeline import CompletionSettings, complete_at
+from maze_inference.pipeline import CompletionSettings, DropReason, complete_at
 from maze_inference.syntax import python_syntax_error
 
 _FUNCTION_TYPES = frozenset({
@@ -35,7 +35,14 @@ _PLACEHOLDER = re.compile(
     r"|throw new Error\(.*\);?|@panic\(\".*\"\);?|unreachable;?|return;?)$",
     re.IGNORECASE,
 )
+_DISCARD = re.compile(r"^\s*_ = \w+;\s*$")  # Zig stubs must discard their unused parameters
 _COMMENT_LINE = re.compile(r"^\s*(#|//+|--)\s?(.*)$")
+# Why no body came, in the words a user reads (the code actions show them).
+_DROPPED = {
+    DropReason.PARSE_ERROR: "every body the model wrote broke the syntax",
+    DropReason.LOOP: "the model kept repeating itself",
+    DropReason.EMPTY: "the model wrote nothing",
+}
 BODY_SETTINGS = CompletionSettings(max_tokens=192, mode="block", timeout_s=60.0)
 
 
@@ -71,19 +78,43 @@ def _line_indent(text: str, offset: int) -> str:
 
 def find_placeholder(language: Language, text: str, source: bytes, tree: tree_sitter.Tree,
                      byte_offset: int) -> Placeholder | None:
-    """The innermost function around the cursor whose body is empty or a placeholder (`pass`, `todo!()`...)."""
-    node = tree.root_node.descendant_for_byte_range(byte_offset, byte_offset)
-    while node is not None and node.type not in _FUNCTION_TYPES:
-        node = node.parent
-    if node is None:
-        return None
+    """The innermost function on the cursor's line whose body is empty or a placeholder (`pass`, `todo!()`...).
+
+    Any line of the function counts (its signature, the stub, the closing brace), not only the byte
+    under the cursor: editors ask with the cursor where typing left it, at the end of `pass` or
+    `todo!()`, which is past the stub's last node, or on a name inside `export function ...`.
+    """
+    row = source.count(b"\n", 0, byte_offset)
+    for node in _functions_on_row(tree.root_node, row):
+        placeholder = _placeholder(language, text, source, node)
+        if placeholder is not None:
+            return placeholder
+    return None
+
+
+def _functions_on_row(root: tree_sitter.Node, row: int) -> list[tree_sitter.Node]:
+    """The function nodes whose lines include `row`, innermost first (decorators count as the function's lines)."""
+    found: list[tuple[int, tree_sitter.Node]] = []
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.type == "decorated_definition" and (definition := node.child_by_field_name("definition")) is not None:
+            if definition.type in _FUNCTION_TYPES:
+                found.append((depth + 1, definition))
+        elif node.type in _FUNCTION_TYPES:
+            found.append((depth, node))
+        stack.extend((child, depth + 1) for child in node.children
+                     if child.start_point.row <= row <= child.end_point.row)
+    return [node for _, node in sorted(found, key=lambda item: -item[0])]
+
+
+def _placeholder(language: Language, text: str, source: bytes, node: tree_sitter.Node) -> Placeholder | None:
+    """The placeholder body of function `node`, or None when it has real code."""
     body = node.child_by_field_name("body")
     if body is None:
         return None
     name_node = node.child_by_field_name("name")
     name = name_node.text.decode("utf-8", "replace") if name_node is not None and name_node.text else "<anonymous>"
-    unit = detect_indent_unit(text, language.indent)
-    base = _line_indent(text, _byte_to_char(text, source, node.start_byte))
     if language.id == "python":
         statements = [c for c in body.named_children if c.type != "comment"]
         if statements and statements[0].type == "expression_statement" and statements[0].text.lstrip()[:1] in (b'"', b"'"):
@@ -93,10 +124,15 @@ def find_placeholder(language: Language, text: str, source: bytes, tree: tree_si
         start = _byte_to_char(text, source, statements[0].start_byte)
         end = _byte_to_char(text, source, statements[-1].end_byte)
         return Placeholder(name, start, end, "", "")
-    inner = body.text.decode("utf-8", "replace")[1:-1] if body.text else ""
-    code = "\n".join(line for line in inner.splitlines() if not _COMMENT_LINE.match(line)).strip()
+    if not body.text or body.text[:1] != b"{" or body.text[-1:] != b"}":
+        return None  # an arrow function's expression body: real code
+    inner = body.text.decode("utf-8", "replace")[1:-1]
+    code = "\n".join(line for line in inner.splitlines() if not _COMMENT_LINE.match(line) and not _DISCARD.match(line))
+    code = code.strip()
     if code and not _PLACEHOLDER.match(code):
         return None
+    unit = detect_indent_unit(text, language.indent)
+    base = _line_indent(text, _byte_to_char(text, source, node.start_byte))
     start = _byte_to_char(text, source, body.start_byte) + 1
     end = _byte_to_char(text, source, body.end_byte) - 1
     return Placeholder(name, start, end, "\n" + base + unit, "\n" + base)
@@ -117,8 +153,7 @@ async def _generate_block(engine: Engine, language: Language, text: str, cursor:
     tree = language.new_parser().parse(source)
     completion = await complete_at(engine, language, text, source, tree, cursor, BODY_SETTINGS)
     if completion.text is None:
-        reason = completion.dropped or "nothing generated"
-        raise CompletionRejected(f"the model produced no valid body ({reason})")
+        raise CompletionRejected(_DROPPED.get(completion.dropped, "the model wrote nothing usable"))
     return completion.text
 
 
@@ -168,7 +203,7 @@ async def generate_ir(engine: Engine, language: Language, description: str) -> F
     try:
         return FunctionIR.from_json(result.text)
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise CompletionRejected(f"the IR was cut short ({result.finish_reason}): {exc}") from exc
+        raise CompletionRejected(f"the model's description of the function was cut short ({exc})") from exc
 
 
 async def code_from_description(engine: Engine, language: Language, text: str, insert_at: int,

@@ -65,30 +65,39 @@ class EngineManager:
 
     # ---- configuration and loading ------------------------------------------------------------
 
-    async def configure(self, settings: EngineSettings) -> None:
-        """(Re)build engines for `settings` and start loading them in the background.
+    async def configure(self, settings: EngineSettings, *, report: bool = True) -> None:
+        """(Re)build engines for `settings` and start loading them in the background at once.
 
-        Settings that only the request path reads (the timeout of a local engine) keep the loaded model.
+        The load starts here, not after a round trip to the editor: an editor busy starting up answers
+        late, and the user would wait for it on top of the load. `report=False` (during `initialize`,
+        before the server may send anything) loads without telling the editor; the first call with
+        `report` sends the status and the progress. Settings that only the request path reads (the
+        timeout of a local engine) keep the loaded model.
         """
         if self.primary is not None and _same_engine(settings, self.settings):
             self.settings = settings
-            return
-        await self.close()
-        self.settings = settings
-        self._outage = self._load_error = None
-        try:
-            self.primary = EngineLifecycle(create_engine(settings))
-        except EngineUnavailable as exc:
-            self.primary = None
-            self._fail_load(str(exc))
-        if settings.engine != "embedded":
-            self.fallback = EngineLifecycle(create_engine(EngineSettings(engine="embedded", threads=settings.threads)))
-        self._load_task = asyncio.create_task(self._load(), name="maze-engine-load")
-        self._configured.set()
+        else:
+            await self.close()
+            self.settings = settings
+            self._outage = self._load_error = None
+            try:
+                self.primary = EngineLifecycle(create_engine(settings))
+            except EngineUnavailable as exc:
+                self.primary = None
+                self._fail_load(str(exc))
+            if settings.engine != "embedded":
+                self.fallback = EngineLifecycle(create_engine(EngineSettings(engine="embedded", threads=settings.threads)))
+            for life in (self.primary, self.fallback):
+                if life is not None:
+                    life.start_loading()
+        if report and self._load_task is None:
+            self._load_task = asyncio.create_task(self._load(), name="maze-engine-load")
+            self._configured.set()
 
     async def _load(self) -> None:
-        end = await self._progress("maze: loading model") if self._progress else None
+        """Report the load that `configure` started: `loading` now, a progress once the editor accepts one."""
         self._emit(ServingState.LOADING)
+        progress = asyncio.create_task(self._progress("maze: loading model")) if self._progress else None
         try:
             for life in (self.primary, self.fallback):
                 if life is not None and not await life.wait(None):
@@ -97,8 +106,8 @@ class EngineManager:
                     else:
                         log.warning("fallback engine unavailable: %s", life.error)
         finally:
-            if end is not None:
-                end()
+            if progress is not None:  # ends it when it has begun, which may be after the load
+                progress.add_done_callback(_end_progress)
         ready = self.primary is not None and self.primary.state is EngineState.READY
         self._emit(ServingState.READY if ready else ServingState.UNAVAILABLE)
 
@@ -191,6 +200,11 @@ class EngineManager:
             if life is not None:
                 await life.close()
         self.primary = self.fallback = None
+
+
+def _end_progress(task: asyncio.Task[Callable[[], None]]) -> None:
+    if not task.cancelled() and task.exception() is None:
+        task.result()()
 
 
 def _same_engine(a: EngineSettings, b: EngineSettings) -> bool:

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import sys
 import threading
-import uuid
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
@@ -25,6 +24,7 @@ from maze_lsp.engine_manager import EngineManager, EngineStatus
 from maze_lsp.framing import stdin_reader, stream_reader
 from maze_lsp.lifecycle import PROCEED, Lifecycle, Refusal, serve
 from maze_lsp.options import DEFAULT_TOKEN_ENVS, SECTION, parse_options
+from maze_lsp.progress import WorkDone
 from maze_lsp.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -169,17 +169,8 @@ class MazeLanguageServer(LanguageServer):
                                                    "model": status.model, "message": status.message})
 
     async def begin_progress(self, title: str) -> Callable[[], None]:
-        capabilities = self.client_capabilities
-        if not (capabilities and capabilities.window and capabilities.window.work_done_progress):
-            return lambda: None
-        token = f"maze-{uuid.uuid4().hex[:8]}"
-        try:
-            await self.work_done_progress.create_async(token)
-        except Exception:  # the client refused or failed: progress is optional
-            log.debug("client did not accept a progress token", exc_info=True)
-            return lambda: None
-        self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=False))
-        return lambda: self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="ready"))
+        work = await WorkDone.begin(self, title)
+        return lambda: work.end("ready")
 
     # ---- settings -----------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ class ServerState:
     inflight: dict[tuple[str, str], asyncio.Task] = field(default_factory=dict)
     last_completion: tuple[tuple, Completion] | None = None
     settings_generation: int = 0
+    lifeline: asyncio.Task[None] | None = None  # watches the client process (`lifeline.py`)
 
     def open(self, uri: str, language_id: str, text: str, version: int) -> OpenDocument | None:
         """Track a document; returns None for languages maze does not complete (they are ignored)."""

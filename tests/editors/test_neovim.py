@@ -40,17 +40,24 @@ require("maze").setup({{
 
 
 class Nvim:
-    def __init__(self, tmp_path: Path, file: Path) -> None:
+    """A headless nvim with the probe loadable; `user_config` False: the test's own init.lua (INIT), True:
+    whatever init.lua the test put in XDG_CONFIG_HOME/nvim, as a user's Neovim reads it."""
+
+    def __init__(self, tmp_path: Path, file: Path, user_config: bool = False) -> None:
         self.sock = tmp_path / "nvim.sock"
-        init = tmp_path / "init.lua"
-        init.write_text(INIT.format(plugin=str(PLUGIN), probe=str(PROBE_DIR)), encoding="utf-8")
         self.env = tool_env()
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
             self.env[name] = str(tmp_path / name.lower())
+        probe = f"lua package.path = {str(PROBE_DIR)!r} .. '/?.lua;' .. package.path"
+        config: list[str] = ["--cmd", probe]
+        if not user_config:
+            init = tmp_path / "init.lua"
+            init.write_text(INIT.format(plugin=str(PLUGIN), probe=str(PROBE_DIR)), encoding="utf-8")
+            config = ["-u", str(init)]
         self.log = tmp_path / "nvim.log"
         with self.log.open("w") as log:
             self.proc = subprocess.Popen(
-                [str(NVIM), "--headless", "--listen", str(self.sock), "-n", "-i", "NONE", "-u", str(init), str(file)],
+                [str(NVIM), "--headless", "--listen", str(self.sock), "-n", "-i", "NONE", *config, str(file)],
                 env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
             )
         self.lsp_log = tmp_path / "xdg_state_home" / "nvim" / "lsp.log"
@@ -68,6 +75,10 @@ class Nvim:
 
     def send(self, keys: str) -> None:
         self._remote("--remote-send", keys)
+
+    def evaluate(self, expression: str) -> str:
+        """A Vim expression's value, e.g. `execute('MazeStatus')` for what a command prints."""
+        return self._remote("--remote-expr", expression)
 
     def state(self) -> dict[str, Any]:
         out = self._remote("--remote-expr", "luaeval('require(\"nvim_probe\").state()')")

@@ -19,6 +19,26 @@ PLACEHOLDERS = {
     "go": ("p.go", "package main\n\nfunc add(a int, b int) int {\n\tpanic(\"TODO\")\n}\n", (2, 6)),
     "zig": ("p.zig", "pub fn add(a: i32, b: i32) i32 {\n    @panic(\"TODO\");\n}\n", (0, 8)),
 }
+# Stubs as people write them, each in a file with a real function around it: (file, text, stub's first
+# and last line). `implement` must be offered on every line of the stub, from column 0 to the line's
+# end (where the cursor sits after typing), and on no line of the real function.
+STUBS = {
+    "python": ("s.py", 'def real(a):\n    return a\n\n\nclass Shape:\n    def area(self) -> float:\n'
+                       '        """The area."""\n        ...\n\n    @staticmethod\n    def unit() -> "Shape":\n'
+                       '        pass\n', (5, 11)),
+    "typescript": ("s.ts", 'function real(a: number): number {\n  return a;\n}\n\nexport function area(r: number): number {\n'
+                           '  throw new Error("not implemented");\n}\n', (4, 6)),
+    "typescriptreact": ("s.tsx", "const real = (a: number) => a;\n\nclass Shape {\n  area(): number {\n"
+                                 '    throw new Error("not implemented");\n  }\n}\n', (3, 5)),
+    "javascript": ("s.js", "function real(a) {\n  return a;\n}\n\nfunction area(r) {\n"
+                           '  throw new Error("not implemented");\n}\n', (4, 6)),
+    "rust": ("s.rs", "fn real(a: i32) -> i32 {\n    a\n}\n\nstruct Shape;\n\nimpl Shape {\n"
+                     "    pub fn area(&self) -> f64 {\n        todo!()\n    }\n}\n", (7, 9)),
+    "go": ("s.go", 'package main\n\nfunc real(a int) int {\n\treturn a\n}\n\ntype Shape struct{}\n\n'
+                   'func (s Shape) Area(\n\tscale float64,\n) float64 {\n\tpanic("TODO")\n}\n', (8, 12)),
+    "zig": ("s.zig", "fn real(a: i32) i32 {\n    return a;\n}\n\npub fn area(r: f64) f64 {\n"
+                     '    _ = r;\n    @panic("TODO");\n}\n', (4, 7)),
+}
 COMMENTS = {
     "python": ("c.py", "import math\n\n# compute the area of a circle from its radius\n", (2, 5)),
     "typescript": ("c.ts", "// return the larger of two numbers\n", (0, 5)),
@@ -55,8 +75,8 @@ async def test_implement_placeholder_function(client: LanguageClient, language: 
     implement = [a for a in actions if a.title.startswith("maze: implement")]
     assert implement and implement[0].edit is None  # listed without generating
     resolved = await client.code_action_resolve_async(implement[0])
-    if resolved.edit is None:  # the model may fail to produce a valid body: then a message says so
-        assert client.messages and "maze:" in client.messages[-1].message
+    if resolved.edit is None:  # the model may fail to produce a valid body: then a message says what to try
+        assert client.messages and "Try:" in client.messages[-1].message, client.messages[-1:]
         return
     edited = apply(text, resolved.edit)
     assert edited != text
@@ -73,11 +93,31 @@ async def test_generate_from_comment(client: LanguageClient, language: str) -> N
     assert generate
     resolved = await client.code_action_resolve_async(generate[0])
     if resolved.edit is None:
-        assert client.messages and "maze:" in client.messages[-1].message
+        assert client.messages and "Try:" in client.messages[-1].message, client.messages[-1:]
         return
     edited = apply(text, resolved.edit)
     assert edited.startswith(text) and len(edited) > len(text)
     assert error_count(language, edited) <= error_count(language, text)
+
+
+@pytest.mark.parametrize("language", sorted(STUBS))
+async def test_implement_is_offered_on_every_line_of_a_stub(client: LanguageClient, language: str) -> None:
+    name, text, (first, last) = STUBS[language]
+    uri = f"file:///tmp/maze-actions/{name}"
+    open_document(client, uri, language, text)
+    lines = text.split("\n")
+    stub_rows = set(range(first, last + 1))
+    for row, line in enumerate(lines[:-1]):
+        if not line.strip():
+            continue
+        for column in sorted({0, len(line) // 2, len(line)}):
+            titles = [a.title for a in await _actions(client, uri, row, column)]
+            offered = any(t.startswith("maze: implement") for t in titles)
+            where = f"line {row + 1} column {column + 1}: {line!r}"
+            if row in stub_rows:
+                assert offered, f"not offered on {where}"
+            elif "real" in line or line.strip() in ("return a", "return a;", "a", "}"):
+                assert not offered, f"offered on the real function's {where}"
 
 
 async def test_no_actions_elsewhere(client: LanguageClient) -> None:

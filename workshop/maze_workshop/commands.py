@@ -255,10 +255,15 @@ def bench_service(args: argparse.Namespace) -> int:
 
 
 def bench_report(args: argparse.Namespace) -> int:
+    from maze_inference.engines.embedded import default_model_dir
+
+    from maze_workshop import model_summary
     from maze_workshop.bench.markdown import build_report
 
     path = build_report([Path(p) for p in args.results], Path(args.out))
     print(f"wrote {path}", file=sys.stderr)
+    for doc in model_summary.update(path.parent, default_model_dir()):
+        print(f"updated the model summary in {doc}", file=sys.stderr)
     return 0
 
 

@@ -16,12 +16,15 @@ import {
   State,
 } from "vscode-languageclient/node";
 
+import { withCodeActionProgress } from "./actions";
+import { findExecutable, reportStartFailure } from "./launch";
 import {
   PROCESS_KEYS,
   SECTION,
   SERVER_KEYS,
   affects,
   completionListEnabled,
+  ignoredWorkspaceKeys,
   isEnabled,
   launchSettings,
   serverSettings,
@@ -41,6 +44,13 @@ export const LANGUAGES = [
 ] as const;
 
 const STATUS_NOTIFICATION = "maze/status";
+/** The server's command behind code actions for clients that cannot resolve an edit. */
+const GENERATE_COMMAND = "maze.generate";
+
+function generateTitle(args: unknown[]): string {
+  const kind = (args[0] as { kind?: string } | undefined)?.kind;
+  return kind === "implement" ? "maze: implementing the function" : "maze: generating code";
+}
 
 class Controller implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -48,6 +58,7 @@ class Controller implements vscode.Disposable {
   private readonly status: StatusItem;
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
+  private warnedAboutWorkspace = false;
 
   constructor() {
     this.log = vscode.window.createOutputChannel("maze", { log: true });
@@ -108,7 +119,17 @@ class Controller implements vscode.Disposable {
     if (this.client || !isEnabled()) {
       return;
     }
-    const { command, args } = launchSettings();
+    this.warnAboutWorkspaceSettings();
+    const launch = launchSettings();
+    const command = findExecutable(launch.command);
+    if (command === undefined) {
+      const why = `\`${launch.command}\` was not found${launch.command.includes("/") ? "" : " on PATH"}`;
+      this.log.error(`could not start ${launch.command}: ${why}`);
+      this.status.show({ state: "failed", message: why });
+      void reportStartFailure(launch, why, () => this.showLog());
+      return;
+    }
+    const args = launch.args;
     const serverOptions: ServerOptions = {
       command,
       args,
@@ -133,6 +154,11 @@ class Controller implements vscode.Disposable {
             return params.items.map((item, index) => (item.section === SECTION ? serverSettings() : result[index]));
           },
         },
+        resolveCodeAction: (item, token, next) => withCodeActionProgress(item.title, token, (t) => next(item, t)),
+        executeCommand: (command, args, next) =>
+          command === GENERATE_COMMAND
+            ? withCodeActionProgress(generateTitle(args), undefined, () => next(command, args))
+            : next(command, args),
         // Ghost text is the main way to show a completion; the suggestion list is opt-in.
         provideCompletionItem: (document, position, context, token, next) =>
           completionListEnabled() ? next(document, position, context, token) : undefined,
@@ -152,8 +178,10 @@ class Controller implements vscode.Disposable {
       await client.start();
     } catch (error) {
       this.client = undefined;
-      this.status.show({ state: "failed", message: String(error) });
-      void this.reportStartFailure(command, error);
+      const why = error instanceof Error ? error.message : String(error);
+      this.log.error(`could not start ${command}: ${why}`);
+      this.status.show({ state: "failed", message: why });
+      void reportStartFailure(launch, why, () => this.showLog());
       try {
         await client.dispose();
       } catch {
@@ -194,20 +222,20 @@ class Controller implements vscode.Disposable {
     }
   }
 
-  private async reportStartFailure(command: string, error: unknown): Promise<void> {
-    const why = error instanceof Error ? error.message : String(error);
-    this.log.error(`could not start ${command}: ${why}`);
-    const choice = await vscode.window.showErrorMessage(
-      `maze: could not start the language server (\`${command} lsp\`): ${why}. ` +
-        "Install maze (pipx or a virtual environment; see the maze docs on editors) or set `maze.serverCommand` to its full path.",
-      "Open Settings",
-      "Show Log",
-    );
-    if (choice === "Open Settings") {
-      await vscode.commands.executeCommand("workbench.action.openSettings", "maze.serverCommand");
-    } else if (choice === "Show Log") {
-      this.showLog();
+  /** Once per session: this workspace's settings try to set keys only User settings may set. */
+  private warnAboutWorkspaceSettings(): void {
+    const ignored = ignoredWorkspaceKeys();
+    if (ignored.length === 0 || this.warnedAboutWorkspace) {
+      return;
     }
+    this.warnedAboutWorkspace = true;
+    const names = ignored.map((key) => `\`${key}\``).join(", ");
+    const message =
+      `maze: ignored ${names} from this workspace's settings: they can only be set in User settings ` +
+      "(or Remote settings in a remote window), so that a repository cannot choose what runs on your machine " +
+      "or where your code and token go.";
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(message);
   }
 
   async dispose(): Promise<void> {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -13,10 +14,13 @@ from maze_inference.codegen import (
     implement_function,
 )
 from maze_inference.document import Document
+from maze_inference.engines.lifecycle import EngineState
 from maze_inference.errors import MazeError
 from pygls.exceptions import JsonRpcInvalidParams
 
 from maze_lsp import convert
+from maze_lsp.engine_manager import ServingState
+from maze_lsp.progress import WorkDone
 
 if TYPE_CHECKING:
     from maze_inference.engines.base import Engine
@@ -27,6 +31,14 @@ if TYPE_CHECKING:
 METHOD = types.CODE_ACTION_RESOLVE
 OPTIONS = None
 
+# What to try when the model's code did not make it (it never does when it breaks the parse).
+_ADVICE = {
+    "implement": "Try: say what it should do in a docstring or a comment above it, give its parameters and "
+                 "result types, or use a larger model (setting `engine`: `transformers` or `remote`).",
+    "describe": "Try: a more precise comment (the inputs, the result, the steps), or a larger model "
+                "(setting `engine`: `transformers` or `remote`).",
+}
+
 
 async def handle(ls: MazeLanguageServer, params: types.CodeAction) -> types.CodeAction:
     edit = await generate_edit(ls, params.data)
@@ -36,7 +48,11 @@ async def handle(ls: MazeLanguageServer, params: types.CodeAction) -> types.Code
 
 
 async def generate_edit(ls: MazeLanguageServer, data: Any) -> types.WorkspaceEdit | None:
-    """Generate for an action's `data`; None (with one message to the user) when it cannot be done."""
+    """Generate for an action's `data`; None (with one message to the user) when it cannot be done.
+
+    It takes seconds, so it runs under a work-done progress, and a failure tells the user what to
+    try next rather than only what went wrong.
+    """
     if not isinstance(data, dict) or not {"uri", "kind", "offset", "version"} <= data.keys():
         raise JsonRpcInvalidParams("code action data is missing or not maze's")
     entry = ls.state.get(data["uri"])
@@ -47,28 +63,47 @@ async def generate_edit(ls: MazeLanguageServer, data: Any) -> types.WorkspaceEdi
         return None
     offset = int(data["offset"])
     language = document.language
-    end_progress = await ls.begin_progress("maze: generating code")
+    if data["kind"] == "implement":
+        placeholder = find_placeholder(language, text, source, tree, document.byte_offset(offset))
+        if placeholder is None:
+            return None
+        what = f"implement `{placeholder.function_name}`"
+        generate = lambda engine: implement_function(engine, language, text, placeholder)
+    else:
+        block = comment_block(text, offset)
+        if block is None:
+            return None
+        what = "generate code from this comment"
+        generate = lambda engine: _describe(engine, language, text, block[1], block[2])
+    edit = await _run_with_progress(ls, what, data["kind"], generate)
+    return None if edit is None else _workspace_edit(Document(language, text, version), data["uri"], edit)
+
+
+async def _run_with_progress(ls: MazeLanguageServer, what: str, kind: str,
+                             generate: Callable[[Engine], Awaitable[Edit]]) -> Edit | None:
+    engines = ls.state.engines
+    loading = engines.primary is None or engines.primary.state is not EngineState.READY
+    work = await WorkDone.begin(ls, f"maze: {what}", "waiting for the model to load" if loading else "generating")
     try:
-        if data["kind"] == "implement":
-            placeholder = find_placeholder(language, text, source, tree, document.byte_offset(offset))
-            if placeholder is None:
-                return None
-            edit = await ls.state.engines.run(lambda engine: implement_function(engine, language, text, placeholder))
-        else:
-            block = comment_block(text, offset)
-            if block is None:
-                return None
-            edit = await ls.state.engines.run(
-                lambda engine: _describe(engine, language, text, block[1], block[2]))
+        if loading:
+            await engines.wait_ready(None)
+            work.report("generating")
+        edit = await engines.run(generate)
     except MazeError as exc:
-        ls.notify_user("warning", f"maze: {exc}")
+        work.end("nothing changed")
+        ls.notify_user("warning", f"maze could not {what}: {exc}. Nothing was changed. {_ADVICE[kind]}")
         return None
-    finally:
-        end_progress()
+    except BaseException:
+        work.end("cancelled")
+        raise
     if edit is None:
-        ls.notify_user("warning", "maze: no engine could generate code")
+        work.end("no engine")
+        why = engines.status(ServingState.UNAVAILABLE).message or "no model is loaded"
+        ls.notify_user("warning", f"maze could not {what}: no engine could run ({why}). "
+                                  "See the maze log (VS Code: `maze: Show log`; Neovim: `:MazeLog`).")
         return None
-    return _workspace_edit(Document(language, text, version), data["uri"], edit)
+    work.end("done")
+    return edit
 
 
 async def _describe(engine: Engine, language: Language, text: str, insert_at: int, description: str) -> Edit:

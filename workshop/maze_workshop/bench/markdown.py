@@ -52,7 +52,7 @@ _NOTES = {
     "service": "The embedded engine runs one generation at a time on the CPU, so requests queue: latency grows with "
                "concurrency while requests/s stays flat; nothing fails.",
     "service@gpu": "Server and client on the lent H100 (`scripts/h100/serve_bench.sh`): `maze serve --engine vllm "
-                   "--model /root/ckpt` serving maze's own 20 M-parameter checkpoint (fp16, 1,024-token context), "
+                   "--model /root/ckpt` serving maze's own checkpoint (the shipped model before int8 export, in fp16; see the [model card](model-card.md)), "
                    "async scheduling off (see the GPU section). Masks for constrained rows are computed on the CPU "
                    "for every step, so the constrained rows lose batching efficiency as concurrency grows.",
 }
@@ -186,7 +186,7 @@ def _gpu_section(data: dict) -> list[str]:
                 if r:
                     lines.append(f"| {engine} | {workload} | {decoder} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
                                  f"{r['tok_per_s']:.0f} | {r['shown']}/{r['n']} | {r['dropped_parse']} |")
-    return lines + ["", "The model is maze's own 20 M-parameter checkpoint in Hugging Face format, so these rows measure "
+    return lines + ["", "The model is maze's own small checkpoint in Hugging Face format (the [model card](model-card.md)), so these rows measure "
                     "the serving and constraint overheads, not a 7 B model's speed. `vllm_async_on` asked for async "
                     "scheduling, but vLLM 0.26 has no hook that gives logits processors the real output ids, so the "
                     "engine turned it off: both vLLM rows run the same configuration and differ by run-to-run noise. "
