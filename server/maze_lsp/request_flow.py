@@ -53,8 +53,11 @@ async def complete_request(
             log.info("engine still loading; no completion this time")
             return entry, offset, None
         unit = state.indent_unit(entry)
+        repository = state.workspace.context_for(uri, document.language.id, text, source, tree, offset,
+                                                 state.documents) if options.repository_context else None
         completion = await state.engines.run(
-            lambda engine: complete_at(engine, document.language, text, source, tree, offset, settings, indent_unit=unit)
+            lambda engine: complete_at(engine, document.language, text, source, tree, offset, settings, indent_unit=unit,
+                                       repository=repository)
         )
         if completion is not None:
             state.last_completion = (key, completion)

@@ -19,6 +19,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from maze_lsp.engine_manager import EngineManager
 from maze_lsp.options import Options
+from maze_lsp.workspace_index import WorkspaceContext
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ServerState:
     inflight: dict[tuple[str, str], asyncio.Task] = field(default_factory=dict)
     last_completion: tuple[tuple, Completion] | None = None
     settings_generation: int = 0
+    workspace: WorkspaceContext = field(default_factory=WorkspaceContext)
 
     def open(self, uri: str, language_id: str, text: str, version: int) -> OpenDocument | None:
         """Track a document; returns None for languages maze does not complete (they are ignored)."""

@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 from maze_inference.constraint.cursor import ConstraintLevel
 from maze_inference.context import CursorContext
 from maze_inference.decoding import FinishReason
+from maze_inference.workspace.repository import RepositoryContext
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class CompletionRequest:
     constrained: bool = True
     deadline: float | None = None  # time.monotonic() value; None = no deadline
     seed: int | None = None
+    repository: RepositoryContext | None = None  # other files' excerpts, shown before the current file
 
     @staticmethod
     def deadline_in(seconds: float | None) -> float | None:

@@ -125,7 +125,8 @@ class Service:
                                       temperature=body.temperature, timeout_s=max(0.0, deadline - time.monotonic()),
                                       stop=tuple(body.stop), seed=body.seed)
         started = time.perf_counter()
-        work = complete_at(engine, language, text, source, tree, len(body.prefix), settings)
+        work = complete_at(engine, language, text, source, tree, len(body.prefix), settings,
+                           repository=body.repository.context() if body.repository else None)
         completion: Completion = await self.within(deadline, work)
         result = completion.result
         if completion.text is None and result is not None and result.finish_reason is FinishReason.DEADLINE:

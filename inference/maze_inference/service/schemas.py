@@ -10,11 +10,30 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from maze_inference.prompts import ContextFile
 from maze_inference.service.settings import MAX_TOKENS_CEILING, TIMEOUT_CEILING_S
+from maze_inference.workspace.repository import RepositoryContext
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class ContextFileBody(_Body):
+    path: str = Field(max_length=1000)
+    text: str = Field(max_length=65_536)
+
+
+class RepositoryBody(_Body):
+    """Repository context: other files' excerpts the prompt shows before the current file (Qwen2.5-Coder's
+    repository format), least useful first; the constraint still sees only `prefix` + `suffix`."""
+
+    name: str = Field(max_length=200)
+    path: str = Field(max_length=1000, description="the current file's path in the repository")
+    files: list[ContextFileBody] = Field(default_factory=list, max_length=32)
+
+    def context(self) -> RepositoryContext:
+        return RepositoryContext(self.name, self.path, tuple(ContextFile(f.path, f.text) for f in self.files))
 
 
 class CompleteBody(_Body):
@@ -31,6 +50,7 @@ class CompleteBody(_Body):
     seed: int | None = None
     timeout_ms: int | None = Field(None, ge=1, le=int(TIMEOUT_CEILING_S * 1000))
     stream: bool = False
+    repository: RepositoryBody | None = None
 
 
 class GenerateBody(_Body):

@@ -1,10 +1,14 @@
-"""initialized: ask for workspace settings, then start loading the engine in the background."""
+"""initialized: ask for workspace settings, then start loading the engine and indexing the workspace in
+the background, and ask to be told about changed files."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+
+from maze_lsp.features import did_change_watched_files
+from maze_lsp.workspace_index import folders
 
 if TYPE_CHECKING:
     from maze_lsp.language_server import MazeLanguageServer
@@ -16,3 +20,5 @@ OPTIONS = None
 async def handle(ls: MazeLanguageServer, params: types.InitializedParams) -> None:
     await ls.pull_configuration()
     await ls.state.engines.configure(ls.state.options.engine_settings())
+    ls.state.workspace.configure(folders(ls.workspace), ls.state.options, ls.begin_progress)
+    await did_change_watched_files.register(ls)
