@@ -204,6 +204,16 @@ def bench_quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def bench_retrieval(args: argparse.Namespace) -> int:
+    from maze_workshop.bench import retrieval
+    from maze_workshop.bench.report import write_json
+
+    result = retrieval.run(args.files, args.positions, args.budget, args.rounds, args.per_round, args.root, args.seed)
+    print(retrieval.format_report(result))
+    print(f"results: {write_json(args.json, 'retrieval', _command_line(), result)}", file=sys.stderr)
+    return 0
+
+
 def bench_service(args: argparse.Namespace) -> int:
     from maze_workshop.bench import service
     from maze_workshop.bench.report import write_json

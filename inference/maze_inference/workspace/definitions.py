@@ -59,7 +59,7 @@ class _Builder:
             head = indent + "    " + self.source[first:end].decode("utf-8", "replace")
         head = _cap(head.rstrip())
         closing = self._closer(node, head) if closer else ""
-        self.defs.append(Definition(name, kind, (start or node).start_point[0], head, body, parent, container,
+        self.defs.append(Definition(name, kind.value, (start or node).start_point[0], head, body, parent, container,
                                     type_name, closing))
         return len(self.defs) - 1
 
@@ -373,7 +373,7 @@ def _zig(b: _Builder, node: Node, parent: int, container: str) -> None:
                   container=container, head_end=body.start_byte if body else None, body=body is not None,
                   type_name=main_type(b.text(child.child_by_field_name("type"))))
         elif kind == "container_field":
-            in_enum = parent >= 0 and b.defs[parent].kind is Kind.ENUM
+            in_enum = parent >= 0 and b.defs[parent].kind == Kind.ENUM
             b.add(_name(b, child), Kind.VARIANT if in_enum else Kind.FIELD, child, parent=parent, container=container,
                   type_name=main_type(b.text(child.child_by_field_name("type"))), head_end=_first_line_end(b, child))
         elif kind == "variable_declaration":

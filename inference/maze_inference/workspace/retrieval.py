@@ -35,6 +35,7 @@ from maze_inference.workspace.symbols import TYPE_KINDS, Import, Kind
 
 _RECEIVER, _IMPORTED, _NEARBY, _SNIPPET = 100.0, 40.0, 30.0, 10.0
 _LOOKBACK_CHARS = 6000  # text before the cursor that bindings and names are read from
+_UBIQUITOUS = 32  # a name defined in more places than this is not looked up by name
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Retriever:
             definition = hit.definition
             if definition.kind in TYPE_KINDS:
                 return _Target(type_name=definition.name)
-            if definition.kind is Kind.MODULE:
+            if definition.kind == Kind.MODULE:
                 return _Target(type_name=definition.name)
             if definition.type_name:
                 return _Target(type_name=definition.type_name)
@@ -181,11 +182,16 @@ class Retriever:
             hit for hit in self.index.named(name) if hit.path in wanted]
 
     def _named(self, path: str, name: str) -> list[Found]:
+        """Definitions of `name` in other files: all of them when few, else those in the current folder; none
+        for names defined everywhere (`constructor`, `new`, `value`), which say nothing about this cursor."""
+        count = self.index.count_named(name)
+        if count > _UBIQUITOUS:
+            return []
         hits = [hit for hit in self.index.named(name) if hit.path != path]
         if len(hits) <= self.settings.max_per_name:
             return hits
-        here = posixpath.dirname(path)
-        close = [hit for hit in hits if posixpath.dirname(hit.path) == here]
+        folder = posixpath.dirname(path) + "/"
+        close = [hit for hit in hits if hit.path.startswith(folder) and "/" not in hit.path[len(folder) :]]
         return sorted(close, key=lambda h: (h.path, h.index))[: self.settings.max_per_name]
 
 
