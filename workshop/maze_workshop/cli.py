@@ -118,11 +118,12 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     latency.set_defaults(func=commands.bench_latency)
     quality = kinds.add_parser("quality", help="completion quality: constrained vs unconstrained vs truncation",
                                parents=[_LOGGING])
-    quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all", "realcode"),
-                         help="HumanEval-infilling suites, or `realcode` (held-out packages)")
+    quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all", "realcode", "crossfile"),
+                         help="HumanEval-infilling suites, `realcode` (held-out packages), or `crossfile` (names from "
+                              "other files of held-out packages, with and without repository context, beside realcode)")
     quality.add_argument("--limit", type=int, default=None, help="HumanEval tasks per suite (random subsample)")
     quality.add_argument("--per-kind", type=int, default=40,
-                         help="realcode: positions per language and kind (mid-line, after indent, block opener)")
+                         help="realcode/crossfile: positions per language and kind")
     quality.add_argument("--languages", default=None, help="realcode: comma-separated languages (default: all five)")
     quality.add_argument("--seed", type=int, default=0)
     quality.add_argument("--data", default=None, help="HumanEval: folder with the .jsonl.gz files; "

@@ -189,16 +189,28 @@ def bench_latency(args: argparse.Namespace) -> int:
 
 
 def bench_quality(args: argparse.Namespace) -> int:
-    from maze_workshop.bench import quality, realcode, tasks
+    from maze_workshop.bench import crossfile, quality, realcode, tasks
     from maze_workshop.bench.report import write_json
 
+    languages = tuple(args.languages.split(",")) if args.languages else realcode.REALCODE_LANGUAGES
+    root = Path(args.data or ".data/heldout")
+    decoders = quality.DECODERS
+    recall = None
     if args.tasks == "realcode":
-        languages = tuple(args.languages.split(",")) if args.languages else realcode.REALCODE_LANGUAGES
-        work = realcode.realcode_tasks(Path(args.data or ".data/heldout"), args.per_kind, args.seed, languages)
+        work = realcode.realcode_tasks(root, args.per_kind, args.seed, languages)
+    elif args.tasks == "crossfile":  # cross-file positions, and same-file ones to show context does not hurt
+        cross = crossfile.crossfile_tasks(root, args.per_kind, args.seed, languages)
+        work = cross + crossfile.with_repositories(realcode.realcode_tasks(root, args.per_kind, args.seed, languages), root)
+        decoders = ("constrained", "unconstrained")
+        recall = crossfile.context_recall(cross)
     else:
         kinds = list(tasks.FILES) if args.tasks == "all" else [args.tasks]
         work = tasks.humaneval_tasks(tasks.find_data(args.data), kinds, args.limit, args.seed)
-    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens)
+    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens, decoders=decoders)
+    if recall is not None:
+        result["context_recall"] = recall
+        print("needed name in the repository context (retrieval alone): "
+              + ", ".join(f"{language} {share:.0%}" for language, share in recall.items()))
     print(quality.format_table(result))
     print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
     return 0

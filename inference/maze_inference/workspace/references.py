@@ -45,6 +45,7 @@ class Receiver:
 
     segments: tuple[str, ...]
     partial: str
+    path: bool = False  # joined by `::`
 
 
 def receiver(line_prefix: str) -> Receiver | None:
@@ -54,7 +55,8 @@ def receiver(line_prefix: str) -> Receiver | None:
     segments = tuple(s for s in _SEPARATOR.split(match.group(1)) if s)
     if not segments or segments[0][:1].isdigit():
         return None
-    return Receiver(segments, match.group(2) or "")
+    first = _SEPARATOR.search(match.group(1))
+    return Receiver(segments, match.group(2) or "", first is not None and first.group(0).strip() == "::")
 
 
 def bound_type(language: str, text: str, variable: str) -> str:
@@ -88,8 +90,10 @@ def split_expression(expression: str) -> tuple[str, ...]:
 
 def nearby_names(before: str, after: str, *, lines_before: int = 40, lines_after: int = 6) -> dict[str, float]:
     """Identifiers around the cursor, weighted by nearness: 1.0 on the cursor's line, less further up;
-    the few lines after the cursor count a little (the code being written is usually followed by its use)."""
-    weights: dict[str, float] = {}
+    the few lines after the cursor count a little (the code being written is usually followed by its use),
+    and the rest of `before` and `after` a little too (what the file uses is what it may use here)."""
+    weights = dict.fromkeys(_IDENT.findall(before), 0.1)
+    weights.update(dict.fromkeys(_IDENT.findall(after), 0.1))
     above = before.split("\n")[-lines_before:]
     for distance, line in enumerate(reversed(above)):
         weight = 1.0 / (1.0 + distance / 4)

@@ -85,14 +85,14 @@ class Retriever:
         names = nearby_names(before, query.after[:1000])
         found = receiver(line_prefix)
         if found is not None:
-            target = self._chain(query, imports, before, found.segments)
+            target = self._chain(query, imports, before, found.segments, path=found.path)
             if target is not None:
                 self._pick_target(picks, query, target, found)
         for position, imp in enumerate(imports):
             if imp.module and imp.name:
                 files, name = resolve_import(self.index, query.path, query.language, imp)
                 weight = names.get(imp.local, 0.0)
-                for hit in self._in_files(files, name):
+                for hit in self._in_files(query.path, files, name):
                     picks.add(hit, _IMPORTED + _IMPORTED * weight - position * 1e-3, members=weight > 0)
         imported = {imp.local for imp in imports}
         for name, weight in names.items():
@@ -106,34 +106,43 @@ class Retriever:
     # ---- resolving what `x.` is ------------------------------------------------------------------
 
     def _chain(self, query: Query, imports: tuple[Import, ...], before: str, segments: tuple[str, ...],
-               depth: int = 0) -> _Target | None:
+               depth: int = 0, path: bool = False) -> _Target | None:
+        """What `segments` (`a.b().c`) stand for; `path`: they were joined by `::` (Rust's `self::x` is a
+        module, `self.x` a field)."""
+        if not segments:
+            return None
         head = segments[0].split("(", 1)[0]
         target: _Target | None = None
         by_local = {imp.local: imp for imp in imports}
         joined = ".".join(segments)
         imp = by_local.get(joined) or by_local.get(head)
         consumed = len(segments) if joined in by_local else 1
-        if is_self(head):
+        if query.language == "rust" and (head in ("crate", "super") or head == "self" and path):  # `crate::a::‸`
+            files = resolve_module(self.index, query.path, "rust", "::".join(s.split("(", 1)[0] for s in segments))
+            target, consumed = (_Target(files=files), len(segments)) if files else (None, 1)
+        elif is_self(head):
             name = enclosing_type(query.language, before)
             target = _Target(type_name=name) if name else None
         elif imp is not None:
             files, name = resolve_import(self.index, query.path, query.language, imp)
-            target = _Target(files=files) if not name else self._of_name(files, name)
+            target = _Target(files=files) if not name else self._of_name(query.path, files, name)
         elif depth < 2 and (expression := bound_type(query.language, before, head)):
             target = self._chain(query, imports, before, split_expression(expression), depth + 1)
         elif hits := self._named(query.path, head):
-            target = self._of_name(sorted({h.path for h in hits}), head)
+            target = self._of_name(query.path, sorted({h.path for h in hits}), head)
         elif (files := nearest(self.index.modules(head), query.path)) and files[0] != query.path:
             target = _Target(files=files)
         for segment in segments[consumed:]:
             if target is None:
-                return None
+                break
             target = self._member(query, target, segment.split("(", 1)[0])
+        if target is None and len(segments) > 1 and depth < 2:  # `csv::Reader::new`: start from a part it knows
+            return self._chain(query, imports, before, segments[1:], depth + 1)
         return target
 
     def _member(self, query: Query, target: _Target, name: str) -> _Target | None:
         if target.files:
-            hit = self._of_name(target.files, name)
+            hit = self._of_name(query.path, target.files, name)
             if hit is not None:
                 return hit
             submodule = nearest([p for p in self.index.modules(name)
@@ -144,10 +153,10 @@ class Retriever:
                 return _Target(type_name=member.definition.type_name) if member.definition.type_name else None
         return None
 
-    def _of_name(self, files: list[str], name: str) -> _Target | None:
+    def _of_name(self, query_path: str, files: list[str], name: str) -> _Target | None:
         """The target a name defined in `files` stands for: a type itself, or the type a function returns
         or a constant holds; a module when the name is one (Rust's inline `mod`)."""
-        for hit in self._in_files(files, name):
+        for hit in self._in_files(query_path, files, name):
             definition = hit.definition
             if definition.kind in TYPE_KINDS:
                 return _Target(type_name=definition.name)
@@ -174,12 +183,15 @@ class Retriever:
 
     # ---- lookups ---------------------------------------------------------------------------------
 
-    def _in_files(self, files: list[str], name: str) -> list[Found]:
+    def _in_files(self, path: str, files: list[str], name: str) -> list[Found]:
+        """`name` as defined in `files` (an import's module); when they only re-export it (`index.ts`'s
+        `export * from`, a package's `__init__.py`), wherever the workspace defines it."""
         if not files or not name:
             return []
         wanted = set(files)
-        return [hit for hit in self.index.named(name) if hit.path in wanted and hit.definition.parent < 0] or [
-            hit for hit in self.index.named(name) if hit.path in wanted]
+        hits = self.index.named(name)
+        return ([hit for hit in hits if hit.path in wanted and hit.definition.parent < 0]
+                or [hit for hit in hits if hit.path in wanted] or self._named(path, name))
 
     def _named(self, path: str, name: str) -> list[Found]:
         """Definitions of `name` in other files: all of them when few, else those in the current folder; none
