@@ -11,7 +11,7 @@ from maze_inference.workspace.definitions import extract_definitions
 from maze_inference.workspace.ignore import parse
 from maze_inference.workspace.imports import extract_imports, go_package_name
 from maze_inference.workspace.index import WorkspaceIndex
-from maze_inference.workspace.scan import IndexLimits, indexable, index_files, scan
+from maze_inference.workspace.scan import IndexLimits, index_files, indexable, scan
 from maze_inference.workspace.symbols import Import, Kind
 
 SOURCES = {

@@ -9,93 +9,18 @@ sees is code as the repository writes it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-import tree_sitter
-
+from maze_inference.workspace.outline import (
+    Node,
+    Outline,
+    brace,
+    callee_type,
+    first_line_end,
+    main_type,
+    name_of,
+)
 from maze_inference.workspace.symbols import Definition, Kind
-
-Node = tree_sitter.Node
-
-MAX_HEAD_CHARS = 320  # a header longer than this (a huge signature) is cut at a line end
-MAX_HEAD_LINES = 6
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MODIFIERS = re.compile(rb"[\s\w@]*")
-# Names that wrap the type a reader cares about (`Option<Cart>`, `Promise<Cart>`, `[]*Cart`): skipped
-# when picking a field's or a function's main type.
-_WRAPPERS = frozenset({
-    "const", "mut", "dyn", "impl", "Option", "Result", "Box", "Rc", "Arc", "Vec", "RefCell", "Cell", "Mutex",
-    "Optional", "List", "list", "Promise", "Array", "ReadonlyArray", "Readonly", "Partial", "Awaitable",
-    "Iterator", "Iterable", "Sequence", "typing", "error", "map", "chan", "func", "struct", "self",
-})
-
-
-class _Builder:
-    """Collects definitions of one file; `add` returns the index members refer to as `parent`."""
-
-    def __init__(self, source: bytes) -> None:
-        self.source = source
-        self.defs: list[Definition] = []
-
-    def text(self, node: Node | None) -> str:
-        return "" if node is None else self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-    def line_start(self, byte: int) -> int:
-        return self.source.rfind(b"\n", 0, byte) + 1
-
-    def add(self, name: str, kind: Kind, node: Node, *, parent: int, container: str, head_end: int | None = None,
-            body: bool = False, type_name: str = "", start: Node | None = None, closer: bool = False) -> int:
-        """A definition whose header runs from the line of `start` (default `node`) to `head_end`
-        (default: the node's end, for definitions without a body)."""
-        first = (start or node).start_byte
-        end = node.end_byte if head_end is None else head_end
-        line = self.line_start(first)
-        lead = self.source[line:first]
-        if _MODIFIERS.fullmatch(lead):  # indentation, `export `, `pub `: part of the header
-            head = self.source[line:end].decode("utf-8", "replace")
-        else:  # another item on the same line (`interface I { a: string; b(): void }`): this one alone
-            indent = lead[: len(lead) - len(lead.lstrip())].decode("utf-8", "replace")
-            head = indent + "    " + self.source[first:end].decode("utf-8", "replace")
-        head = _cap(head.rstrip())
-        closing = self._closer(node, head) if closer else ""
-        self.defs.append(Definition(name, kind.value, (start or node).start_point[0], head, body, parent, container,
-                                    type_name, closing))
-        return len(self.defs) - 1
-
-    def _closer(self, node: Node, head: str) -> str:
-        last = self.source[self.line_start(node.end_byte - 1) : node.end_byte].decode("utf-8", "replace")
-        if last.strip().startswith("}") and len(last.strip()) <= 3:
-            return last.rstrip()
-        return head[: len(head) - len(head.lstrip())] + "}"
-
-
-def _cap(head: str) -> str:
-    if len(head) <= MAX_HEAD_CHARS and head.count("\n") < MAX_HEAD_LINES:
-        return head
-    lines = head[:MAX_HEAD_CHARS].split("\n")[:MAX_HEAD_LINES]
-    return "\n".join(lines[:-1] if len(lines) > 1 else lines)
-
-
-def main_type(text: str) -> str:
-    """The type a reader of `text` (a type annotation or return type) would complete members of."""
-    for name in _IDENT.findall(text):
-        if name[:1].isupper() and name not in _WRAPPERS:
-            return name
-    return ""
-
-
-def _brace(node: Node) -> int:
-    """Byte where a container's `{` is, for nodes without a body field (Go interfaces, Zig structs)."""
-    for child in node.children:
-        if child.type == "{":
-            return child.start_byte
-    return node.end_byte
-
-
-def _name(b: _Builder, node: Node, field: str = "name") -> str:
-    return b.text(node.child_by_field_name(field))
-
 
 # ---- Python ------------------------------------------------------------------------------------
 
@@ -103,7 +28,7 @@ _PY_NESTING = frozenset({"if_statement", "elif_clause", "else_clause", "try_stat
                          "finally_clause", "with_statement", "block"})
 
 
-def _python(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _python(b: Outline, node: Node, parent: int, container: str) -> None:
     for child in node.named_children:
         start = child
         if child.type == "decorated_definition":
@@ -111,14 +36,14 @@ def _python(b: _Builder, node: Node, parent: int, container: str) -> None:
         kind = child.type
         if kind == "function_definition":
             body = child.child_by_field_name("body")
-            index = b.add(_name(b, child), Kind.METHOD if container else Kind.FUNCTION, child, parent=parent,
+            index = b.add(name_of(b, child), Kind.METHOD if container else Kind.FUNCTION, child, parent=parent,
                           container=container, head_end=body.start_byte if body else None, body=body is not None,
                           type_name=main_type(b.text(child.child_by_field_name("return_type"))), start=start)
-            if container and body is not None and _name(b, child) == "__init__":
+            if container and body is not None and name_of(b, child) == "__init__":
                 _python_self_fields(b, body, index, container)
         elif kind == "class_definition":
             body = child.child_by_field_name("body")
-            name = _name(b, child)
+            name = name_of(b, child)
             index = b.add(name, Kind.CLASS, child, parent=parent, container=container,
                           head_end=body.start_byte if body else None, start=start)
             if body is not None:
@@ -127,14 +52,14 @@ def _python(b: _Builder, node: Node, parent: int, container: str) -> None:
             for assignment in child.named_children:
                 left = assignment.child_by_field_name("left") if assignment.type == "assignment" else None
                 if left is not None and left.type == "identifier":
-                    hint = b.text(assignment.child_by_field_name("type")) or _callee(b, assignment, "right")
+                    hint = b.text(assignment.child_by_field_name("type")) or callee_type(b, assignment, "right")
                     b.add(b.text(left), Kind.FIELD if container else Kind.CONSTANT, assignment, parent=parent,
-                          container=container, type_name=main_type(hint), head_end=_first_line_end(b, assignment))
+                          container=container, type_name=main_type(hint), head_end=first_line_end(b, assignment))
         elif kind in _PY_NESTING:
             _python(b, child, parent, container)
 
 
-def _python_self_fields(b: _Builder, body: Node, init: int, container: str) -> None:
+def _python_self_fields(b: Outline, body: Node, init: int, container: str) -> None:
     seen: set[str] = set()
     for statement in body.named_children:
         assignment = statement.named_children[0] if statement.type == "expression_statement" and statement.named_children else None
@@ -144,32 +69,9 @@ def _python_self_fields(b: _Builder, body: Node, init: int, container: str) -> N
         name = b.text(left.child_by_field_name("attribute"))
         if name and name not in seen:
             seen.add(name)
-            hint = b.text(assignment.child_by_field_name("type")) or _callee(b, assignment, "right")
+            hint = b.text(assignment.child_by_field_name("type")) or callee_type(b, assignment, "right")
             b.add(name, Kind.FIELD, assignment, parent=init, container=container, type_name=main_type(hint),
-                  head_end=_first_line_end(b, assignment))
-
-
-def _callee(b: _Builder, node: Node, field: str) -> str:
-    """`Cart` of `Cart(...)`, `new Cart(...)`, `Cart::new(...)`, `&Cart{...}`: the type a value was made from."""
-    value = node.child_by_field_name(field)
-    while value is not None and value.type in ("call_expression", "call", "new_expression", "unary_expression",
-                                                "composite_literal", "struct_expression", "await_expression",
-                                                "expression_list", "try_expression"):
-        inner = (value.child_by_field_name("function") or value.child_by_field_name("constructor")
-                 or value.child_by_field_name("type") or value.child_by_field_name("name")
-                 or value.child_by_field_name("operand") or (value.named_children[0] if value.named_children else None))
-        if inner is None or inner == value:
-            break
-        value = inner
-    text = b.text(value) if value is not None else ""
-    parts = re.split(r"::|\.", text)
-    capital = [p for p in parts if p[:1].isupper()]
-    return capital[-1] if capital else ""
-
-
-def _first_line_end(b: _Builder, node: Node) -> int:
-    end = b.source.find(b"\n", node.start_byte, node.end_byte)
-    return node.end_byte if end < 0 else end
+                  head_end=first_line_end(b, assignment))
 
 
 # ---- TypeScript / JavaScript -------------------------------------------------------------------
@@ -181,38 +83,38 @@ _TS_MEMBERS = {"method_definition": Kind.METHOD, "method_signature": Kind.METHOD
                "field_definition": Kind.FIELD, "property_signature": Kind.FIELD}
 
 
-def _ts(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _ts(b: Outline, node: Node, parent: int, container: str) -> None:
     for child in node.named_children:
         kind = child.type
         if kind in ("export_statement", "ambient_declaration"):
             _ts(b, child, parent, container)
         elif kind in _TS_FUNCTIONS:
             body = child.child_by_field_name("body")
-            b.add(_name(b, child), Kind.FUNCTION, child, parent=parent, container=container,
+            b.add(name_of(b, child), Kind.FUNCTION, child, parent=parent, container=container,
                   head_end=body.start_byte if body else None, body=body is not None,
                   type_name=main_type(b.text(child.child_by_field_name("return_type"))))
         elif kind in _TS_CLASSES or kind == "interface_declaration":
             body = child.child_by_field_name("body")
-            name = _name(b, child)
+            name = name_of(b, child)
             index = b.add(name, Kind.INTERFACE if kind == "interface_declaration" else Kind.CLASS, child,
                           parent=parent, container=container, head_end=body.start_byte if body else None, closer=True)
             if body is not None:
                 _ts_members(b, body, index, name)
         elif kind == "enum_declaration":
             body = child.child_by_field_name("body")
-            name = _name(b, child)
+            name = name_of(b, child)
             index = b.add(name, Kind.ENUM, child, parent=parent, container=container,
                           head_end=body.start_byte if body else None, closer=True)
             for variant in body.named_children if body is not None else ():
                 target = variant.child_by_field_name("name") if variant.type == "enum_assignment" else variant
                 b.add(b.text(target), Kind.VARIANT, variant, parent=index, container=name)
         elif kind == "type_alias_declaration":
-            b.add(_name(b, child), Kind.TYPE, child, parent=parent, container=container)
+            b.add(name_of(b, child), Kind.TYPE, child, parent=parent, container=container)
         elif kind in ("lexical_declaration", "variable_declaration"):
             _ts_variables(b, child, parent, container)
         elif kind in ("internal_module", "module"):
             body = child.child_by_field_name("body")
-            name = _name(b, child).strip("\"'")
+            name = name_of(b, child).strip("\"'")
             index = b.add(name, Kind.MODULE, child, parent=parent, container=container,
                           head_end=body.start_byte if body else None, closer=True)
             if body is not None:
@@ -221,7 +123,7 @@ def _ts(b: _Builder, node: Node, parent: int, container: str) -> None:
             _ts(b, child, parent, container)
 
 
-def _ts_members(b: _Builder, body: Node, parent: int, container: str) -> None:
+def _ts_members(b: Outline, body: Node, parent: int, container: str) -> None:
     for member in body.named_children:
         kind = _TS_MEMBERS.get(member.type)
         if kind is None:
@@ -230,11 +132,11 @@ def _ts_members(b: _Builder, body: Node, parent: int, container: str) -> None:
         inner = member.child_by_field_name("body")
         hint = member.child_by_field_name("return_type") or member.child_by_field_name("type")
         b.add(name, kind, member, parent=parent, container=container,
-              head_end=inner.start_byte if inner else _first_line_end(b, member), body=inner is not None,
-              type_name=main_type(b.text(hint)) or _callee(b, member, "value"))
+              head_end=inner.start_byte if inner else first_line_end(b, member), body=inner is not None,
+              type_name=main_type(b.text(hint)) or callee_type(b, member, "value"))
 
 
-def _ts_variables(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _ts_variables(b: Outline, node: Node, parent: int, container: str) -> None:
     for declarator in node.named_children:
         name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
         if name is None or name.type != "identifier":
@@ -242,14 +144,14 @@ def _ts_variables(b: _Builder, node: Node, parent: int, container: str) -> None:
         value = declarator.child_by_field_name("value")
         function = value is not None and value.type in ("arrow_function", "function_expression", "function")
         inner = value.child_by_field_name("body") if function and value is not None else None
-        hint = b.text(declarator.child_by_field_name("type")) or _callee(b, declarator, "value")
+        hint = b.text(declarator.child_by_field_name("type")) or callee_type(b, declarator, "value")
         if inner is not None and inner.type == "statement_block":
             b.add(b.text(name), Kind.FUNCTION, declarator, parent=parent, container=container, start=node,
                   head_end=inner.start_byte, body=True,
                   type_name=main_type(b.text(value.child_by_field_name("return_type"))))  # type: ignore[union-attr]
         else:
             b.add(b.text(name), Kind.FUNCTION if function else Kind.CONSTANT, declarator, parent=parent,
-                  container=container, start=node, head_end=_first_line_end(b, declarator), type_name=main_type(hint))
+                  container=container, start=node, head_end=first_line_end(b, declarator), type_name=main_type(hint))
 
 
 # ---- Rust --------------------------------------------------------------------------------------
@@ -258,12 +160,12 @@ _RS_SIMPLE = {"type_item": Kind.TYPE, "const_item": Kind.CONSTANT, "static_item"
               "macro_definition": Kind.MACRO}
 
 
-def _rust(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _rust(b: Outline, node: Node, parent: int, container: str) -> None:
     for child in node.named_children:
         kind = child.type
         body = child.child_by_field_name("body")
         if kind in ("function_item", "function_signature_item"):
-            b.add(_name(b, child), Kind.METHOD if container else Kind.FUNCTION, child, parent=parent,
+            b.add(name_of(b, child), Kind.METHOD if container else Kind.FUNCTION, child, parent=parent,
                   container=container, head_end=body.start_byte if body else None, body=body is not None,
                   type_name=_self_to(main_type(b.text(child.child_by_field_name("return_type"))), container))
         elif kind == "mod_item" and body is None:
@@ -272,7 +174,7 @@ def _rust(b: _Builder, node: Node, parent: int, container: str) -> None:
             if kind == "impl_item":
                 name = main_type(b.text(child.child_by_field_name("type")))
             else:
-                name = _name(b, child)
+                name = name_of(b, child)
             shown = kind in ("impl_item", "trait_item", "mod_item") or body is not None and body.type != "ordered_field_declaration_list"
             index = b.add(name, _RS_KINDS[kind], child, parent=parent, container=container,
                           head_end=body.start_byte if body is not None and shown else None,
@@ -282,17 +184,17 @@ def _rust(b: _Builder, node: Node, parent: int, container: str) -> None:
             if kind == "enum_item":
                 for variant in body.named_children:
                     if variant.type == "enum_variant":
-                        b.add(_name(b, variant), Kind.VARIANT, variant, parent=index, container=name)
+                        b.add(name_of(b, variant), Kind.VARIANT, variant, parent=index, container=name)
             elif kind in ("struct_item", "union_item"):
                 for field in body.named_children:
                     if field.type == "field_declaration":
-                        b.add(_name(b, field), Kind.FIELD, field, parent=index, container=name,
+                        b.add(name_of(b, field), Kind.FIELD, field, parent=index, container=name,
                               type_name=main_type(b.text(field.child_by_field_name("type"))))
             else:
                 _rust(b, body, index, name)
         elif kind in _RS_SIMPLE:
-            b.add(_name(b, child), _RS_SIMPLE[kind], child, parent=parent, container=container,
-                  head_end=_first_line_end(b, child), type_name=main_type(b.text(child.child_by_field_name("type"))))
+            b.add(name_of(b, child), _RS_SIMPLE[kind], child, parent=parent, container=container,
+                  head_end=first_line_end(b, child), type_name=main_type(b.text(child.child_by_field_name("type"))))
         elif kind == "foreign_mod_item" and body is not None:
             _rust(b, body, parent, container)
 
@@ -308,19 +210,19 @@ def _self_to(name: str, container: str) -> str:
 # ---- Go ----------------------------------------------------------------------------------------
 
 
-def _go(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _go(b: Outline, node: Node, parent: int, container: str) -> None:
     for child in node.named_children:
         kind = child.type
         if kind == "function_declaration":
             body = child.child_by_field_name("body")
-            b.add(_name(b, child), Kind.FUNCTION, child, parent=-1, container="",
+            b.add(name_of(b, child), Kind.FUNCTION, child, parent=-1, container="",
                   head_end=body.start_byte if body else None, body=body is not None,
                   type_name=main_type(b.text(child.child_by_field_name("result"))))
         elif kind == "method_declaration":
             body = child.child_by_field_name("body")
             receiver = child.child_by_field_name("receiver")
             owner = main_type(b.text(receiver.named_children[0].child_by_field_name("type"))) if receiver and receiver.named_children else ""
-            b.add(_name(b, child), Kind.METHOD, child, parent=-1, container=owner,
+            b.add(name_of(b, child), Kind.METHOD, child, parent=-1, container=owner,
                   head_end=body.start_byte if body else None, body=body is not None,
                   type_name=main_type(b.text(child.child_by_field_name("result"))))
         elif kind == "type_declaration":
@@ -332,20 +234,20 @@ def _go(b: _Builder, node: Node, parent: int, container: str) -> None:
             for spec in specs:
                 for name in spec.children_by_field_name("name"):
                     b.add(b.text(name), Kind.CONSTANT, spec, parent=-1, container="",
-                          start=child if len(specs) == 1 else spec, head_end=_first_line_end(b, spec),
-                          type_name=main_type(b.text(spec.child_by_field_name("type"))) or _callee(b, spec, "value"))
+                          start=child if len(specs) == 1 else spec, head_end=first_line_end(b, spec),
+                          type_name=main_type(b.text(spec.child_by_field_name("type"))) or callee_type(b, spec, "value"))
 
 
-def _go_type(b: _Builder, spec: Node, start: Node) -> None:
-    name = _name(b, spec)
+def _go_type(b: Outline, spec: Node, start: Node) -> None:
+    name = name_of(b, spec)
     shape = spec.child_by_field_name("type")
     if shape is None or shape.type not in ("struct_type", "interface_type"):
-        b.add(name, Kind.TYPE, spec, parent=-1, container="", start=start, head_end=_first_line_end(b, spec))
+        b.add(name, Kind.TYPE, spec, parent=-1, container="", start=start, head_end=first_line_end(b, spec))
         return
     members = shape.named_children[0] if shape.type == "struct_type" and shape.named_children else shape
-    brace = _brace(members)
+    opening = brace(members)
     index = b.add(name, Kind.STRUCT if shape.type == "struct_type" else Kind.INTERFACE, spec, parent=-1,
-                  container="", start=start, head_end=brace, closer=True)
+                  container="", start=start, head_end=opening, closer=True)
     for member in members.named_children:
         if member.type == "field_declaration":
             hint = main_type(b.text(member.child_by_field_name("type")))
@@ -354,7 +256,7 @@ def _go_type(b: _Builder, spec: Node, start: Node) -> None:
                 b.add(main_type(b.text(field)) if field.type != "field_identifier" else b.text(field), Kind.FIELD,
                       member, parent=index, container=name, type_name=hint)
         elif member.type in ("method_elem", "method_spec"):
-            b.add(_name(b, member), Kind.METHOD, member, parent=index, container=name,
+            b.add(name_of(b, member), Kind.METHOD, member, parent=index, container=name,
                   type_name=main_type(b.text(member.child_by_field_name("result"))))
 
 
@@ -364,23 +266,23 @@ _ZIG_CONTAINERS = {"struct_declaration": Kind.STRUCT, "union_declaration": Kind.
                    "opaque_declaration": Kind.STRUCT, "enum_declaration": Kind.ENUM}
 
 
-def _zig(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _zig(b: Outline, node: Node, parent: int, container: str) -> None:
     for child in node.named_children:
         kind = child.type
         if kind == "function_declaration":
             body = child.child_by_field_name("body")
-            b.add(_name(b, child), Kind.METHOD if container else Kind.FUNCTION, child, parent=parent,
+            b.add(name_of(b, child), Kind.METHOD if container else Kind.FUNCTION, child, parent=parent,
                   container=container, head_end=body.start_byte if body else None, body=body is not None,
                   type_name=main_type(b.text(child.child_by_field_name("type"))))
         elif kind == "container_field":
             in_enum = parent >= 0 and b.defs[parent].kind == Kind.ENUM
-            b.add(_name(b, child), Kind.VARIANT if in_enum else Kind.FIELD, child, parent=parent, container=container,
-                  type_name=main_type(b.text(child.child_by_field_name("type"))), head_end=_first_line_end(b, child))
+            b.add(name_of(b, child), Kind.VARIANT if in_enum else Kind.FIELD, child, parent=parent, container=container,
+                  type_name=main_type(b.text(child.child_by_field_name("type"))), head_end=first_line_end(b, child))
         elif kind == "variable_declaration":
             _zig_variable(b, child, parent, container)
 
 
-def _zig_variable(b: _Builder, node: Node, parent: int, container: str) -> None:
+def _zig_variable(b: Outline, node: Node, parent: int, container: str) -> None:
     name = next((b.text(c) for c in node.named_children if c.type == "identifier"), "")
     value = next((c for c in node.named_children if c.type in _ZIG_CONTAINERS or c.type in (
         "builtin_function", "field_expression", "error_set_declaration")), None)
@@ -388,15 +290,15 @@ def _zig_variable(b: _Builder, node: Node, parent: int, container: str) -> None:
         return  # an import (`imports.py`), not a definition
     if value is not None and value.type in _ZIG_CONTAINERS:
         index = b.add(name, _ZIG_CONTAINERS[value.type], node, parent=parent, container=container,
-                      head_end=_brace(value), closer=True)
+                      head_end=brace(value), closer=True)
         _zig(b, value, index, name)
         return
-    hint = b.text(node.child_by_field_name("type")) or _callee(b, node, "value")
+    hint = b.text(node.child_by_field_name("type")) or callee_type(b, node, "value")
     b.add(name, Kind.TYPE if name[:1].isupper() and "type" in b.text(node.child_by_field_name("type")) else Kind.CONSTANT,
-          node, parent=parent, container=container, head_end=_first_line_end(b, node), type_name=main_type(hint))
+          node, parent=parent, container=container, head_end=first_line_end(b, node), type_name=main_type(hint))
 
 
-WALKERS: dict[str, Callable[[_Builder, Node, int, str], None]] = {
+WALKERS: dict[str, Callable[[Outline, Node, int, str], None]] = {
     "python": _python,
     "typescript": _ts,
     "typescriptreact": _ts,
@@ -410,6 +312,6 @@ WALKERS: dict[str, Callable[[_Builder, Node, int, str], None]] = {
 def extract_definitions(language_id: str, root: Node, source: bytes) -> tuple[Definition, ...]:
     """The definitions of a file whose tree has `root`, in source order (parents before members; a
     nameless one, such as an impl of a type maze cannot name, is kept so that indices stay valid)."""
-    builder = _Builder(source)
+    builder = Outline(source)
     WALKERS[language_id](builder, root, -1, "")
     return tuple(builder.defs)

@@ -99,10 +99,7 @@ def _use_tree(node: Node | None, prefix: str, source: bytes) -> Iterator[Import]
     if node is None:
         return
     join = (lambda rest: f"{prefix}::{rest}" if prefix else rest)
-    if node.type in ("identifier", "crate", "self", "super"):
-        path = join(_text(source, node))
-        yield _rust_import(path, path.rsplit("::", 1)[-1])
-    elif node.type == "scoped_identifier":
+    if node.type in ("identifier", "crate", "self", "super") or node.type == "scoped_identifier":
         path = join(_text(source, node))
         yield _rust_import(path, path.rsplit("::", 1)[-1])
     elif node.type == "use_as_clause":

@@ -22,12 +22,12 @@ import re
 from pathlib import Path
 
 from maze_inference.languages import Language
-from tree_sitter import Node
 from maze_inference.workspace.index import WorkspaceIndex
 from maze_inference.workspace.repository import RepositoryContext
 from maze_inference.workspace.retrieval import Query, Retriever
 from maze_inference.workspace.scan import index_files, scan, symbols_of
 from maze_inference.workspace.symbols import Kind
+from tree_sitter import Node
 
 from maze_workshop.bench.realcode import REALCODE_LANGUAGES, code_lines, language_named, source_files
 from maze_workshop.bench.tasks import Task
