@@ -18,7 +18,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.lsp.helpers import apply_insert, error_count, inline_params, open_document
+from tests.lsp.helpers import accept_registrations, apply_insert, error_count, inline_params, open_document
 
 SERVER = [sys.executable, "-m", "maze_lsp"]
 OPTIONS = {"debounceMs": 0, "timeoutMs": 10000, "maxTokens": 16}
@@ -70,12 +70,7 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
         (tmp_path / name).write_text(text)
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "pricing.py").write_text("def stale_build_copy():\n    pass\n")
-    lsp_client.registrations = []  # type: ignore[attr-defined]
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def registered(params: types.RegistrationParams) -> None:
-        lsp_client.registrations.extend(r.method for r in params.registrations)  # type: ignore[attr-defined]
-
+    lsp_client.registrations = accept_registrations(lsp_client)  # type: ignore[attr-defined]
     lsp_client.set_configuration({"maze": OPTIONS})
     lsp_client.root = tmp_path  # type: ignore[attr-defined]
     await lsp_client.initialize_session(types.InitializeParams(
