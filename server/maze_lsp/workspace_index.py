@@ -165,6 +165,8 @@ class WorkspaceContext:
         task.add_done_callback(self._tasks.discard)
 
     async def _from_document(self, uri: str, path: str, document: Any) -> None:
+        if self._config is None or len(document.source) > self._config[1].max_file_bytes:
+            return  # as the walk skips such a file: reading a huge document's outline would compete with completions
         _text, source, tree, _version = document.snapshot()
         copy = tree.copy()  # the editor's edits change the document's tree in place; the thread reads a copy
         symbols = await asyncio.to_thread(symbols_of, document.language, path, copy, source)
@@ -195,7 +197,9 @@ class WorkspaceContext:
             return None
         started = time.perf_counter()
         try:
-            imports = None if path in self.index.files else extract_imports(language_id, tree.root_node, source)
+            limit = self._config[1].max_file_bytes if self._config else 0
+            imports = None if path in self.index.files else (
+                extract_imports(language_id, tree.root_node, source) if len(source) <= limit else ())
             others = sorted((p, d.document) for u, d in documents.items() if u != uri and (p := path_of(u)))
             query = Query(path, language_id, text[max(0, offset - LOOKBACK_CHARS) : offset], text[offset : offset + 2000],
                           imports, tuple((p, doc.version, doc.text) for p, doc in others[:MAX_OPEN_SNIPPET_DOCUMENTS]))

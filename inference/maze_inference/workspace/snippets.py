@@ -15,6 +15,7 @@ from maze_inference.workspace.references import identifiers
 WINDOW_LINES = 20
 STRIDE = 10
 MIN_SCORE = 0.08
+MAX_DOCUMENT_CHARS = 200_000  # larger open documents (generated code, data) give no snippets: cutting them costs too much
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class SnippetCache:
             return []
         found: list[Snippet] = []
         for path, version, text in sorted(documents):
+            if len(text) > MAX_DOCUMENT_CHARS:
+                continue
             for window in self.windows(path, version, text):
                 shared = len(query & window.names)
                 if not shared:
