@@ -14,11 +14,11 @@ import concurrent.futures
 import gc
 import logging
 import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from maze_inference.workspace.priority import lower_priority
 from maze_inference.workspace.scan import IndexLimits, ScanResult, index_files, scan
 from maze_inference.workspace.symbols import FileSymbols
 
@@ -36,20 +36,6 @@ class BuildReport:
     too_large: int  # files left out for their size
 
 
-def _lower_priority() -> None:
-    """Runs first in the indexing process: completions in the server come first. Linux's idle class runs
-    the build only on a core nothing else wants; elsewhere the lowest nice value does what it can."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # type: ignore[attr-defined]
-        return
-    except (AttributeError, OSError):
-        pass
-    try:
-        os.nice(19)
-    except (AttributeError, OSError):  # Windows has neither; the build still runs
-        pass
-
-
 async def build_index(roots: Sequence[str], limits: IndexLimits, on_batch: Callable[[list[FileSymbols]], None],
                       *, files: Sequence[str] | None = None) -> BuildReport:
     """Scan `roots` (or take `files`, already checked) and index the files in a child process, handing
@@ -57,7 +43,7 @@ async def build_index(roots: Sequence[str], limits: IndexLimits, on_batch: Calla
     after the batch in progress."""
     started = time.perf_counter()
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                                  initializer=_lower_priority)
+                                                  initializer=lower_priority)
     try:
         if files is None:
             scanned = await asyncio.wrap_future(pool.submit(scan, list(roots), limits))

@@ -5,9 +5,11 @@
   measured with tracemalloc on a replay of the build's batches) and the server's resident size;
 * retrieval: `Retriever.retrieve` at random cursors (after `mod.`, after `value.`, at a line's start),
   with other files open as an editor would have them: p50/p95/max milliseconds, context size;
-* first completions: embedded-engine completions (with retrieval, as the server runs them) while the
-  build is running, beside the same completions with repository context off, alternated in rounds so
-  machine load affects both alike: the median and p95 difference is what the build costs a user.
+* completions during the build: embedded-engine completions (with retrieval, as the server runs them)
+  while the build is running, beside the same completions with repository context off, alternated in
+  rounds so machine load affects both alike: the median and p95 difference is what the build costs;
+* the first completion of a fresh `maze lsp` on the workspace (its build starts at `initialized`) with
+  repository context on and off, alternated.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from maze_inference.workspace.scan import IndexLimits
 from maze_inference.workspace.symbols import FileSymbols
 
 from maze_workshop.bench.report import percentile, progress
+from maze_workshop.bench.stdio import StdioClient
 from maze_workshop.bench.synthetic_workspace import write_workspace
 
 _RECEIVER = re.compile(r"[A-Za-z_]\w*(?:\.|::)")
@@ -173,6 +176,31 @@ async def measure_first_completions(root: Path, files: list[Path], limits: Index
     return out
 
 
+def measure_server_first_completion(root: Path, files: list[Path], rounds: int, seed: int) -> dict:
+    """Milliseconds from the first inline-completion request to its answer, in a server that has just been
+    initialized on `root`, repository context on (the index builds meanwhile) and off, in alternating order."""
+    path, offset = _positions([f for f in files if f.suffix == ".py"], 1, seed + 3)[0]
+    text = path.read_text(encoding="utf-8")
+    line = text.count("\n", 0, offset)
+    character = offset - (text.rfind("\n", 0, offset) + 1)
+    times: dict[str, list[float]] = {"off": [], "on": []}
+    for round_ in range(rounds):
+        for enabled in (False, True) if round_ % 2 == 0 else (True, False):
+            client = StdioClient()
+            try:
+                client.initialize({"debounceMs": 0, "maxTokens": 16, "timeoutMs": 30000, "repositoryContext": enabled},
+                                  root_uri=root.as_uri())
+                client.open(path.as_uri(), "python", text)
+                started = time.perf_counter()
+                client.response(client.inline(path.as_uri(), line, character))
+                times["on" if enabled else "off"].append((time.perf_counter() - started) * 1e3)
+            finally:
+                client.close()
+    out: dict = {name: {"p50_ms": percentile(v, 50), "max_ms": max(v), "n": len(v)} for name, v in times.items()}
+    out["delta_p50_ms"] = out["on"]["p50_ms"] - out["off"]["p50_ms"]
+    return out
+
+
 def run(files: int, positions: int, budget: int, rounds: int, per_round: int, root: str | None, seed: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="maze-bench-ws-") as scratch:
         base = Path(root) if root else Path(scratch)
@@ -181,15 +209,17 @@ def run(files: int, positions: int, budget: int, rounds: int, per_round: int, ro
         limits = IndexLimits(max_files=max(5000, files + 100))
         rss_before = _rss_mb()
         index, batches, seconds = asyncio.run(_build(base, limits))
+        rss_growth = _rss_mb() - rss_before
         report: dict = {
             "workspace": root or "synthetic", "files_indexed": len(index), "source_mb": index.total_bytes / 1e6,
             "definitions": sum(len(s.definitions) for s in index.files.values()),
-            "build_s": seconds, "index_mb": _index_memory(base, batches), "rss_growth_mb": _rss_mb() - rss_before,
+            "build_s": seconds, "index_mb": _index_memory(base, batches), "rss_growth_mb": rss_growth,
         }
         indexed = [Path(p) for p in sorted(index.files)]
         report["retrieval"] = measure_retrieval(index, indexed, positions, budget, seed)
         if rounds:
             report["completions"] = asyncio.run(measure_first_completions(base, indexed, limits, rounds, per_round, seed))
+            report["server_first_completion"] = measure_server_first_completion(base, indexed, rounds, seed)
         report["load"] = _load()
         return report
 
@@ -214,4 +244,10 @@ def format_report(report: dict) -> str:
             f"during the build p50 {c['during_build']['p50_ms']:.0f} ms / p95 {c['during_build']['p95_ms']:.0f} ms "
             f"(delta p50 {c['delta_p50_ms']:+.0f} ms, p95 {c['delta_p95_ms']:+.0f} ms; "
             f"{c['completions_while_building']} of {c['during_build']['n']} ran while the build was running)")
+    s = report.get("server_first_completion")
+    if s:
+        lines.append(
+            f"first completion of a fresh `maze lsp` on the workspace: context off p50 {s['off']['p50_ms']:.0f} ms, "
+            f"on (index building) p50 {s['on']['p50_ms']:.0f} ms (delta {s['delta_p50_ms']:+.0f} ms; {s['on']['n']} "
+            f"servers each)")
     return "\n".join(lines)
