@@ -24,7 +24,6 @@ import tracemalloc
 from pathlib import Path
 
 from maze_inference.document import Document
-from maze_inference.engines.embedded import EmbeddedEngine
 from maze_inference.languages import language_for_path
 from maze_inference.pipeline import CompletionSettings, complete_at
 from maze_inference.workspace.builder import build_index
@@ -135,6 +134,8 @@ def measure_retrieval(index: WorkspaceIndex, files: list[Path], positions: int, 
 async def measure_first_completions(root: Path, files: list[Path], limits: IndexLimits, rounds: int,
                                     per_round: int, seed: int) -> dict:
     """Completion latency while the index builds (context on) vs with context off, in alternating rounds."""
+    from maze_inference.engines.embedded import EmbeddedEngine  # here: the report imports this module
+
     engine = EmbeddedEngine()
     await engine.load()
     python = [f for f in files if f.suffix == ".py"]
