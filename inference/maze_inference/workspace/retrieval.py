@@ -158,9 +158,7 @@ class Retriever:
         or a constant holds; a module when the name is one (Rust's inline `mod`)."""
         for hit in self._in_files(query_path, files, name):
             definition = hit.definition
-            if definition.kind in TYPE_KINDS:
-                return _Target(type_name=definition.name)
-            if definition.kind == Kind.MODULE:
+            if definition.kind in TYPE_KINDS or definition.kind == Kind.MODULE:
                 return _Target(type_name=definition.name)
             if definition.type_name:
                 return _Target(type_name=definition.type_name)

@@ -65,14 +65,16 @@ class Package:
         self.index.put_all(index_files([path for path, _ in scan([folder.as_posix()]).files]))
         self.retriever = Retriever(self.index)
 
-    def repository(self, language: Language, path: Path, before: str, after: str) -> RepositoryContext | None:
-        """The context at the cursor, with the gapped document in the index in place of the whole file."""
+    def repository(self, language: Language, path: Path, before: str, after: str) -> RepositoryContext:
+        """The context at the cursor, with the gapped document in the index in place of the whole file (no
+        files when retrieval finds nothing: the task still runs both ways, so the two sets stay the same)."""
         key = path.as_posix()
         original = self.index.files.get(key)
         source = (before + after).encode("utf-8")
         self.index.put(symbols_of(language, key, language.new_parser().parse(source), source))
         try:
-            return self.retriever.retrieve(Query(key, language.id, before[-6000:], after[:2000]))
+            found = self.retriever.retrieve(Query(key, language.id, before[-6000:], after[:2000]))
+            return found or RepositoryContext(self.folder.name, path.relative_to(self.folder).as_posix(), ())
         finally:
             if original is not None:
                 self.index.put(original)
@@ -191,7 +193,7 @@ def context_recall(tasks: list[Task]) -> dict[str, float]:
     out: dict[str, float] = {}
     for language in sorted({t.language for t in tasks if t.needed}):
         group = [t for t in tasks if t.needed and t.language == language]
-        shown = [t for t in group if t.repository is not None and re.search(
+        shown = [t for t in group if t.repository and re.search(
             rf"\b{re.escape(t.needed)}\b", "\n".join(f.text for f in t.repository.files))]
         out[language] = len(shown) / len(group)
     return out

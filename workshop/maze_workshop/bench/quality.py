@@ -6,7 +6,10 @@ Decoders, on the same engine and cursor context:
 * `unconstrained`: the same engine with no grammar, its raw text cut only to the mode (no fallbacks);
 * `truncation`: the unconstrained text after the heuristics peers apply instead of a grammar
   (`tasks.truncate_like_peers`).
-The decoders alternate their order per task. Generation is timed alone: filled HumanEval programs run
+A task that carries repository context (`crossfile.py`) runs every decoder twice, without and with it
+in the prompt (`constrained+repo`, ...), same engine, same run; `needed name` is the share of its
+completions that contain the name from another file the line needs. The decoders alternate their
+order per task. Generation is timed alone: filled HumanEval programs run
 in the sandbox only after every completion is made, so no test process competes for the cores.
 
 Per decoder: exact match, edit similarity, empty, strict breaks (the shown text breaks the region:
