@@ -74,6 +74,8 @@ class Retriever:
         self.index = index
         self.settings = settings
         self.snippets = SnippetCache()
+        self._resolved: dict[tuple[str, str, Import], tuple[list[str], str]] = {}
+        self._resolved_generation = -1
 
     def retrieve(self, query: Query) -> RepositoryContext | None:
         picks = _Picks(self.index, query.path)
@@ -90,7 +92,7 @@ class Retriever:
                 self._pick_target(picks, query, target, found)
         for position, imp in enumerate(imports):
             if imp.module and imp.name:
-                files, name = resolve_import(self.index, query.path, query.language, imp)
+                files, name = self._resolve(query, imp)
                 weight = names.get(imp.local, 0.0)
                 for hit in self._in_files(query.path, files, name):
                     picks.add(hit, _IMPORTED + _IMPORTED * weight - position * 1e-3, members=weight > 0)
@@ -124,7 +126,7 @@ class Retriever:
             name = enclosing_type(query.language, before)
             target = _Target(type_name=name) if name else None
         elif imp is not None:
-            files, name = resolve_import(self.index, query.path, query.language, imp)
+            files, name = self._resolve(query, imp)
             target = _Target(files=files) if not name else self._of_name(query.path, files, name)
         elif depth < 2 and (expression := bound_type(query.language, before, head)):
             target = self._chain(query, imports, before, split_expression(expression), depth + 1)
@@ -181,6 +183,18 @@ class Retriever:
 
     # ---- lookups ---------------------------------------------------------------------------------
 
+    def _resolve(self, query: Query, imp: Import) -> tuple[list[str], str]:
+        """`resolve_import`, remembered until the index changes: a file's imports are resolved again on
+        every keystroke otherwise, while they only change when some file does."""
+        if self._resolved_generation != self.index.generation:
+            self._resolved.clear()
+            self._resolved_generation = self.index.generation
+        key = (query.path, query.language, imp)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = resolve_import(self.index, query.path, query.language, imp)
+        return found
+
     def _in_files(self, path: str, files: list[str], name: str) -> list[Found]:
         """`name` as defined in `files` (an import's module); when they only re-export it (`index.ts`'s
         `export * from`, a package's `__init__.py`), wherever the workspace defines it."""
@@ -194,15 +208,14 @@ class Retriever:
     def _named(self, path: str, name: str) -> list[Found]:
         """Definitions of `name` in other files: all of them when few, else those in the current folder; none
         for names defined everywhere (`constructor`, `new`, `value`), which say nothing about this cursor."""
-        count = self.index.count_named(name)
-        if count > _UBIQUITOUS:
+        refs = self.index.named_refs(name)
+        if not refs or len(refs) > _UBIQUITOUS:
             return []
-        hits = [hit for hit in self.index.named(name) if hit.path != path]
-        if len(hits) <= self.settings.max_per_name:
-            return hits
-        folder = posixpath.dirname(path) + "/"
-        close = [hit for hit in hits if hit.path.startswith(folder) and "/" not in hit.path[len(folder) :]]
-        return sorted(close, key=lambda h: (h.path, h.index))[: self.settings.max_per_name]
+        others = [ref for ref in refs if ref[0] != path]
+        if len(others) > self.settings.max_per_name:
+            folder = posixpath.dirname(path) + "/"
+            others = sorted(ref for ref in others if ref[0].startswith(folder) and "/" not in ref[0][len(folder) :])
+        return [self.index.found(ref) for ref in others[: self.settings.max_per_name]]
 
 
 class _Picks:
