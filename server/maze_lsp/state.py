@@ -41,6 +41,10 @@ class ServerState:
     settings_generation: int = 0
     workspace: WorkspaceContext = field(default_factory=WorkspaceContext)
 
+    def __post_init__(self) -> None:
+        # the index build yields to completions in flight
+        self.workspace.busy = lambda: any(not task.done() for task in self.inflight.values())
+
     def open(self, uri: str, language_id: str, text: str, version: int) -> OpenDocument | None:
         """Track a document; returns None for languages maze does not complete (they are ignored)."""
         language = _language(uri, language_id)

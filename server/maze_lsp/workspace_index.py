@@ -37,6 +37,7 @@ EDIT_DELAY_S = 1.0  # ... and again this long after the last edit
 WATCH_DELAY_S = 0.3  # watched-file events are gathered this long, then indexed together
 MAX_OPEN_SNIPPET_DOCUMENTS = 20
 LOOKBACK_CHARS = 6000
+MAX_PAUSE_S = 2.0  # the build waits this long at most for completions to finish before it merges a batch
 
 
 def path_of(uri: str) -> str | None:
@@ -53,6 +54,7 @@ def folders(workspace: Workspace) -> list[str]:
 
 class WorkspaceContext:
     def __init__(self) -> None:
+        self.busy: Callable[[], bool] = lambda: False  # a completion is in flight (`ServerState` sets it)
         self.index: WorkspaceIndex | None = None
         self.retriever: Retriever | None = None
         self.report: BuildReport | None = None
@@ -98,13 +100,20 @@ class WorkspaceContext:
     async def _run_build(self, roots: tuple[str, ...], limits: IndexLimits, progress: Progress) -> None:
         end = await progress("maze: indexing the workspace")
         try:
-            self.report = await build_index(roots, limits, self._merge)
+            self.report = await build_index(roots, limits, self._merge, pause=self._quiet)
         except asyncio.CancelledError:
             raise
         except Exception:  # no index is a worse context, never a failed completion
             log.warning("building the workspace index failed", exc_info=True)
         finally:
             end()
+
+    async def _quiet(self) -> None:
+        """Wait for the completions in flight (up to `MAX_PAUSE_S`) before a batch is merged: reading and
+        merging one takes the interpreter lock for a few milliseconds, each time a completion would wait."""
+        deadline = time.monotonic() + MAX_PAUSE_S
+        while self.busy() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
 
     def _merge(self, batch: list[FileSymbols]) -> None:
         """Files from disk, except those the editor has open (their text in the editor is newer)."""
@@ -183,7 +192,7 @@ class WorkspaceContext:
         for path in set(changes) - set(update):
             self.index.remove(path)
         if len(update) > BATCH_FILES:  # a branch switch: parse in the background process, as the first build did
-            await build_index(roots, limits, self._merge, files=update)
+            await build_index(roots, limits, self._merge, files=update, pause=self._quiet)
         elif update:
             self._merge(await asyncio.to_thread(index_files, update))
 

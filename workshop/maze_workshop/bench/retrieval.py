@@ -143,17 +143,24 @@ async def measure_first_completions(root: Path, files: list[Path], limits: Index
     settings = CompletionSettings(max_tokens=16, timeout_s=None)
     latencies: dict[str, list[float]] = {"off": [], "during_build": []}
     during = 0
+    busy = [False]
+
+    async def pause() -> None:  # as the server's build does: no merging while a completion runs
+        while busy[0]:
+            await asyncio.sleep(0.02)
 
     async def complete(path: Path, offset: int, retriever: Retriever | None) -> float:
         language = language_for_path(path)
         document = Document(language, path.read_text(encoding="utf-8"))
         text, source, tree, _ = document.snapshot()
         started = time.perf_counter()
+        busy[0] = True
         repository = None
         if retriever is not None:
             repository = retriever.retrieve(Query(path.as_posix(), language.id, text[max(0, offset - 6000) : offset],
                                                   text[offset : offset + 2000]))
         await complete_at(engine, language, text, source, tree, offset, settings, repository=repository)
+        busy[0] = False
         return (time.perf_counter() - started) * 1e3
 
     for path, offset in positions[:2]:  # warm-up: first-run costs are not the build's
@@ -162,7 +169,7 @@ async def measure_first_completions(root: Path, files: list[Path], limits: Index
         for path, offset in positions:
             latencies["off"].append(await complete(path, offset, None))
         index = WorkspaceIndex([root.as_posix()])
-        build = asyncio.create_task(build_index([root.as_posix()], limits, index.put_all))
+        build = asyncio.create_task(build_index([root.as_posix()], limits, index.put_all, pause=pause))
         retriever = Retriever(index)
         for path, offset in positions:
             running = not build.done()
