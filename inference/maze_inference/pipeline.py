@@ -26,6 +26,7 @@ from maze_inference.engines.base import CompletionRequest, CompletionResult, Eng
 from maze_inference.final_check import Break, RegionCheck, region_around
 from maze_inference.languages import Language
 from maze_inference.postprocess import postprocess
+from maze_inference.workspace.repository import RepositoryContext
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ async def complete_at(
     settings: CompletionSettings,
     *,
     indent_unit: str | None = None,
+    repository: RepositoryContext | None = None,
 ) -> Completion:
     started = time.perf_counter()
     byte_offset = offset if len(source) == len(text) else len(text[:offset].encode("utf-8"))
@@ -151,6 +153,7 @@ async def complete_at(
         deadline=CompletionRequest.deadline_in(settings.timeout_s),
         stop=settings.stop,
         seed=settings.seed,
+        repository=repository,
     )
     result = await engine.complete(request)
     region_start = byte_offset - len(context.grammar_text.encode("utf-8"))

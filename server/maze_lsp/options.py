@@ -15,6 +15,8 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from maze_inference.engines import EngineSettings
 from maze_inference.pipeline import CompletionSettings
+from maze_inference.workspace.retrieval import RetrievalSettings
+from maze_inference.workspace.scan import IndexLimits
 
 SECTION = "maze"
 DEFAULT_TOKEN_ENVS = frozenset({"MAZE_API_KEY"})
@@ -36,6 +38,11 @@ class Options:
     constrained: bool = True
     temperature: float = 0.0
     status_notifications: bool = False  # send `maze/status` (the VS Code extension's status bar asks for it)
+    repository_context: bool = True  # index the workspace and show other files' definitions to the model
+    context_tokens: int = 512  # repository context budget (the engine keeps what fits the model's window)
+    index_max_files: int = 5000
+    index_max_file_bytes: int = 500_000
+    index_max_total_bytes: int = 64_000_000
 
     def engine_settings(self) -> EngineSettings:
         return EngineSettings(
@@ -58,6 +65,13 @@ class Options:
         )
 
 
+    def retrieval_settings(self) -> RetrievalSettings:
+        return RetrievalSettings(budget_tokens=self.context_tokens)
+
+    def index_limits(self) -> IndexLimits:
+        return IndexLimits(self.index_max_files, self.index_max_file_bytes, self.index_max_total_bytes)
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
@@ -78,6 +92,10 @@ _LIMITS: dict[str, tuple[float, float]] = {
     "timeout_ms": (50, 60_000),
     "temperature": (0.0, 2.0),
     "threads": (1, 64),
+    "context_tokens": (0, 16_384),
+    "index_max_files": (1, 200_000),
+    "index_max_file_bytes": (1_000, 10_000_000),
+    "index_max_total_bytes": (100_000, 2_000_000_000),
 }
 
 

@@ -54,9 +54,12 @@ async def complete_request(
             log.info("engine still loading; no completion this time")
             return entry, offset, None
         unit = state.indent_unit(entry)
+        repository = state.workspace.context_for(uri, document.language.id, text, source, tree, offset,
+                                                 state.documents) if options.repository_context else None
         completion = await state.engines.run_within(
             lambda engine, budget: complete_at(engine, document.language, text, source, tree, offset,
-                                               dataclasses.replace(settings, timeout_s=budget), indent_unit=unit),
+                                               dataclasses.replace(settings, timeout_s=budget), indent_unit=unit,
+                                               repository=repository),
             None if settings.timeout_s is None else max(0.0, settings.timeout_s - (time.perf_counter() - started)),
         )
         if completion is not None:

@@ -12,8 +12,10 @@ from maze_lsp.features import (
     code_action,
     code_action_resolve,
     completion,
+    context_command,
     did_change,
     did_change_configuration,
+    did_change_watched_files,
     did_close,
     did_open,
     generate_command,
@@ -33,12 +35,13 @@ FEATURES: tuple[ModuleType, ...] = (
     did_change,
     did_close,
     did_change_configuration,
+    did_change_watched_files,
     completion,
     inline_completion,
     code_action,
     code_action_resolve,
 )
-COMMANDS: tuple[ModuleType, ...] = (generate_command,)
+COMMANDS: tuple[ModuleType, ...] = (generate_command, context_command)
 
 
 def create_server(allowed_token_envs: frozenset[str] = DEFAULT_TOKEN_ENVS) -> MazeLanguageServer:

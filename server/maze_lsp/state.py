@@ -18,6 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from maze_lsp.engine_manager import EngineManager
 from maze_lsp.options import Options
+from maze_lsp.workspace_index import WorkspaceContext
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ class ServerState:
     last_completion: tuple[tuple, Completion] | None = None
     settings_generation: int = 0
     lifeline: asyncio.Task[None] | None = None  # watches the client process (`lifeline.py`)
+    workspace: WorkspaceContext = field(default_factory=WorkspaceContext)
+
+    def __post_init__(self) -> None:
+        # the index build yields to completions in flight
+        self.workspace.busy = lambda: any(not task.done() for task in self.inflight.values())
 
     def open(self, uri: str, language_id: str, text: str, version: int) -> OpenDocument | None:
         """Track a document; returns None for languages maze does not complete (they are ignored)."""

@@ -11,6 +11,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests.lsp.helpers import accept_registrations
+
 SERVER = [sys.executable, "-m", "maze_lsp"]
 TEST_OPTIONS = {"debounceMs": 0, "timeoutMs": 10000, "maxTokens": 24}
 
@@ -20,6 +22,7 @@ TEST_OPTIONS = {"debounceMs": 0, "timeoutMs": 10000, "maxTokens": 24}
     config=ClientServerConfig(server_command=SERVER),
 )
 async def client(request, lsp_client: LanguageClient):
+    accept_registrations(lsp_client)
     lsp_client.set_configuration({"maze": TEST_OPTIONS})
     lsp_client.init_result = await lsp_client.initialize_session(  # type: ignore[attr-defined]
         types.InitializeParams(capabilities=client_capabilities(request.param), initialization_options=TEST_OPTIONS)

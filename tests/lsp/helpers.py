@@ -11,6 +11,18 @@ from pytest_lsp import LanguageClient
 from tests.conftest import Sample
 
 
+def accept_registrations(client: LanguageClient) -> list[str]:
+    """Answer `client/registerCapability` as the editors whose capabilities the tests send do (pytest-lsp's
+    client has no handler, and an unanswered server request fails the test); returns the methods registered."""
+    methods: list[str] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def registered(params: types.RegistrationParams) -> None:
+        methods.extend(r.method for r in params.registrations)
+
+    return methods
+
+
 def open_document(client: LanguageClient, uri: str, language_id: str, text: str, version: int = 1) -> None:
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(

@@ -16,6 +16,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests.lsp.helpers import accept_registrations
 from tests.service.conftest import free_port, require_model, start_serve, stop, wait_warm
 
 TIMEOUT_MS = 3000
@@ -25,6 +26,7 @@ TEXT = "def add(a, b):\n    return \n\n\ndef sub(a, b):\n    return \n"
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "maze_lsp"]))
 async def lsp(lsp_client: LanguageClient):
+    accept_registrations(lsp_client)
     yield lsp_client
     await lsp_client.shutdown_session()
 

@@ -138,11 +138,12 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     latency.set_defaults(func=commands.bench_latency)
     quality = kinds.add_parser("quality", help="completion quality: constrained vs unconstrained vs truncation",
                                parents=[_LOGGING])
-    quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all", "realcode"),
-                         help="HumanEval-infilling suites, or `realcode` (held-out packages)")
+    quality.add_argument("--tasks", default="single", choices=("single", "multi", "span", "all", "realcode", "crossfile"),
+                         help="HumanEval-infilling suites, `realcode` (held-out packages), or `crossfile` (names from "
+                              "other files of held-out packages, with and without repository context, beside realcode)")
     quality.add_argument("--limit", type=int, default=None, help="HumanEval tasks per suite (random subsample)")
     quality.add_argument("--per-kind", type=int, default=40,
-                         help="realcode: positions per language and kind (mid-line, after indent, block opener)")
+                         help="realcode/crossfile: positions per language and kind")
     quality.add_argument("--languages", default=None, help="realcode: comma-separated languages (default: all five)")
     quality.add_argument("--seed", type=int, default=0)
     quality.add_argument("--data", default=None, help="HumanEval: folder with the .jsonl.gz files; "
@@ -163,6 +164,17 @@ def _add_bench(sub: argparse._SubParsersAction) -> None:
     service.add_argument("--max-tokens", type=int, default=16)
     service.add_argument("--json", default=".bench/service.json")
     service.set_defaults(func=commands.bench_service)
+    retrieval = kinds.add_parser("retrieval", help="repository context: index build, memory, retrieval latency, "
+                                 "completions during the build", parents=[_LOGGING])
+    retrieval.add_argument("--files", type=int, default=2000, help="size of the synthetic workspace")
+    retrieval.add_argument("--root", default=None, help="a real folder to index instead of the synthetic workspace")
+    retrieval.add_argument("--positions", type=int, default=500, help="cursors retrieval runs at")
+    retrieval.add_argument("--budget", type=int, default=512, help="context budget in tokens")
+    retrieval.add_argument("--rounds", type=int, default=2, help="rounds of completions with and without a build (0: skip)")
+    retrieval.add_argument("--per-round", type=int, default=8, help="completions per round and setting")
+    retrieval.add_argument("--seed", type=int, default=0)
+    retrieval.add_argument("--json", default=".bench/retrieval.json")
+    retrieval.set_defaults(func=commands.bench_retrieval)
     report = kinds.add_parser("report", help="docs/benchmarks.md and plots from the JSON results", parents=[_LOGGING])
     report.add_argument("--results", nargs="*", default=[".bench", "docs/results"])
     report.add_argument("--out", default="docs/benchmarks.md")

@@ -220,26 +220,48 @@ def bench_latency(args: argparse.Namespace) -> int:
 
 
 def bench_quality(args: argparse.Namespace) -> int:
-    from maze_workshop.bench import quality, realcode, tasks
+    from maze_workshop.bench import crossfile, quality, realcode, tasks
     from maze_workshop.bench.report import write_json
 
+    languages = tuple(args.languages.split(",")) if args.languages else realcode.REALCODE_LANGUAGES
+    root = Path(args.data or ".data/heldout")
+    decoders = quality.DECODERS
+    recall = None
     if args.tasks == "realcode":
-        languages = tuple(args.languages.split(",")) if args.languages else realcode.REALCODE_LANGUAGES
-        work = realcode.realcode_tasks(Path(args.data or ".data/heldout"), args.per_kind, args.seed, languages)
+        work = realcode.realcode_tasks(root, args.per_kind, args.seed, languages)
+    elif args.tasks == "crossfile":  # cross-file positions, and same-file ones to show context does not hurt
+        cross = crossfile.crossfile_tasks(root, args.per_kind, args.seed, languages)
+        work = cross + crossfile.with_repositories(realcode.realcode_tasks(root, args.per_kind, args.seed, languages), root)
+        decoders = ("constrained", "unconstrained")
+        recall = crossfile.context_recall(cross)
     else:
         kinds = list(tasks.FILES) if args.tasks == "all" else [args.tasks]
         work = tasks.humaneval_tasks(tasks.find_data(args.data), kinds, args.limit, args.seed)
-    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens,
+    result = quality.evaluate(_bench_engine(args.model), work, max_tokens=args.max_tokens, decoders=decoders,
                               allow_unsandboxed=args.allow_unsandboxed)
     if args.baseline_model:  # the same tasks with another model, in the same run (e.g. v1 beside v2)
         baseline = quality.evaluate(_bench_engine(args.baseline_model), work, max_tokens=args.max_tokens,
-                                    allow_unsandboxed=args.allow_unsandboxed)
+                                    decoders=decoders, allow_unsandboxed=args.allow_unsandboxed)
         result["baseline"] = {"model": args.baseline_model, "summary": baseline["summary"], "rows": baseline["rows"]}
+    if recall is not None:
+        result["context_recall"] = recall
+        print("needed name in the repository context (retrieval alone): "
+              + ", ".join(f"{language} {share:.0%}" for language, share in recall.items()))
     print(quality.format_table(result))
     if "baseline" in result:
         print(f"\nbaseline model {args.baseline_model}:")
         print(quality.format_table(result["baseline"]))
     print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
+    return 0
+
+
+def bench_retrieval(args: argparse.Namespace) -> int:
+    from maze_workshop.bench import retrieval
+    from maze_workshop.bench.report import write_json
+
+    result = retrieval.run(args.files, args.positions, args.budget, args.rounds, args.per_round, args.root, args.seed)
+    print(retrieval.format_report(result))
+    print(f"results: {write_json(args.json, 'retrieval', _command_line(), result)}", file=sys.stderr)
     return 0
 
 

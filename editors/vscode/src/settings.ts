@@ -31,6 +31,11 @@ export const SERVER_KEYS = [
   "debounceMs",
   "timeoutMs",
   "constrained",
+  "repositoryContext",
+  "contextTokens",
+  "indexMaxFiles",
+  "indexMaxFileBytes",
+  "indexMaxTotalBytes",
 ] as const;
 
 /** Keys that change how the server process is started: a change restarts it. */

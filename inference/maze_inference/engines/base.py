@@ -17,6 +17,7 @@ from maze_inference.constraint.cursor import ConstraintLevel
 from maze_inference.context import CursorContext
 from maze_inference.decoding import FinishReason
 from maze_inference.errors import InvalidParameters
+from maze_inference.workspace.repository import RepositoryContext
 
 SEED_LIMIT = 2**64  # numpy's generators take any non-negative integer; the service's schema caps it here
 
@@ -44,6 +45,7 @@ class CompletionRequest:
     constrained: bool = True
     deadline: float | None = None  # time.monotonic() value; None = no deadline
     seed: int | None = None
+    repository: RepositoryContext | None = None  # other files' excerpts, shown before the current file
 
     @staticmethod
     def deadline_in(seconds: float | None) -> float | None:

@@ -31,6 +31,7 @@ from maze_inference.engines.base import (
 from maze_inference.errors import EngineUnavailable, MazeError
 from maze_inference.prompts import FimFormat, FimIds, PromptWindow, fim_layout, prefix_tokens, suffix_tokens
 from maze_inference.tokenization import ModelTokenizer
+from maze_inference.workspace.repository import RepositoryContext, context_tokens
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class LocalEngine:
         def work(cancel: threading.Event) -> tuple[DecodeOutcome, ConstraintLevel, float]:
             context = request.context
             constraint = loaded.backend.at_cursor(context) if request.constrained else None
-            prompt, heal = self._fim_prompt(loaded, context, request.max_tokens)
+            prompt, heal = self._fim_prompt(loaded, context, request.max_tokens, request.repository)
             settings = DecodeSettings(
                 max_tokens=request.max_tokens,
                 temperature=request.temperature,
@@ -184,19 +185,25 @@ class LocalEngine:
             self._loaded = None  # the next attempt reloads from disk (the user may have repaired the model)
             raise EngineUnavailable(f"{self.name} engine failed: {type(exc).__name__}: {exc}") from exc
 
-    def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int) -> tuple[list[int], bytes]:
+    def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int,
+                    repository: RepositoryContext | None = None) -> tuple[list[int], bytes]:
         """The FIM prompt (`prompts.py`, as every engine builds it) and the healed bytes.
+
+        Repository context goes first, in the room the file's window leaves (none when the tokenizer
+        has no repository tokens: the shipped v1 model), so it stays put while the user types.
 
         Token healing: the cursor usually splits a token (`    ` before `return`, `pri` of `print`), and a
         prompt that ends on such a piece is one the model never saw in training. So the prefix's last
         token is taken off the prompt and the output is made to start with its bytes instead.
         """
         tok = loaded.tokenizer
-        window = self.window.fitted(max(16, loaded.max_positions - max_new))
+        room = max(16, loaded.max_positions - max_new)
+        window = self.window.fitted(room)
         suffix_ids = suffix_tokens(tok.encode, context.suffix, window)
         prefix_ids = prefix_tokens(tok.encode, context.prefix, context.prefix_start, window)
         heal = tok.token_bytes[prefix_ids.pop()] if prefix_ids else b""
-        return fim_layout(loaded.fim, prefix_ids, suffix_ids), heal
+        layout = fim_layout(loaded.fim, prefix_ids, suffix_ids)
+        return context_tokens(loaded.fim, tok.encode, repository, room - len(layout) - 1) + layout, heal
 
 
 def _block_indent(context: CursorContext) -> int:

@@ -79,6 +79,10 @@ class RemoteEngine:
             "seed": request.seed,
             "timeout_ms": _remaining_ms(request.deadline),
         }
+        if request.repository is not None:  # the service builds the prompt with it, as a local engine does
+            repo = request.repository
+            body["repository"] = {"name": repo.name, "path": repo.path,
+                                  "files": [{"path": f.path, "text": f.text} for f in repo.files]}
         data = await self._client.complete(body, deadline=request.deadline)
         self._ready = True
         return CompletionResult(

@@ -146,10 +146,12 @@ class Service:
                                       stop=tuple(body.stop), seed=body.seed)
         started = time.perf_counter()
         on_main = MainLoopEngine(engine, asyncio.get_running_loop())
+        repository = body.repository.context() if body.repository else None
 
         async def work() -> Completion:
             text, source, tree, _version = Document(language, prefix + suffix).snapshot()
-            return await complete_at(on_main, language, text, source, tree, len(prefix), settings)  # type: ignore[arg-type]
+            return await complete_at(on_main, language, text, source, tree, len(prefix), settings,  # type: ignore[arg-type]
+                                     repository=repository)
 
         completion: Completion = await self.within(deadline, self.pipeline.run(work()))
         result = completion.result

@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from maze_inference.engines.base import SEED_LIMIT
+from maze_inference.prompts import ContextFile
 from maze_inference.service.settings import MAX_TOKENS_CEILING, TIMEOUT_CEILING_S
+from maze_inference.workspace.repository import RepositoryContext
 
 
 def _unicode(text: str) -> str:
@@ -48,6 +50,23 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ContextFileBody(_Body):
+    path: str = Field(max_length=1000)
+    text: str = Field(max_length=65_536)
+
+
+class RepositoryBody(_Body):
+    """Repository context: other files' excerpts the prompt shows before the current file (Qwen2.5-Coder's
+    repository format), least useful first; the constraint still sees only `prefix` + `suffix`."""
+
+    name: str = Field(max_length=200)
+    path: str = Field(max_length=1000, description="the current file's path in the repository")
+    files: list[ContextFileBody] = Field(default_factory=list, max_length=32)
+
+    def context(self) -> RepositoryContext:
+        return RepositoryContext(self.name, self.path, tuple(ContextFile(f.path, f.text) for f in self.files))
+
+
 class CompleteBody(_Body):
     """Complete at the cursor: the document is `prefix + suffix`, the cursor sits at `len(prefix)`."""
 
@@ -62,6 +81,7 @@ class CompleteBody(_Body):
     seed: Seed | None = None
     timeout_ms: int | None = Field(None, ge=1, le=int(TIMEOUT_CEILING_S * 1000))
     stream: bool = False
+    repository: RepositoryBody | None = None
 
 
 class GenerateBody(_Body):

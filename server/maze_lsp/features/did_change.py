@@ -24,3 +24,4 @@ async def handle(ls: MazeLanguageServer, params: types.DidChangeTextDocumentPara
         log.warning("didChange for a document that is not open: ignored")
         return
     entry.document.apply([convert.change(c) for c in params.content_changes], params.text_document.version)
+    ls.state.workspace.changed(params.text_document.uri, entry.document)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from maze_lsp.workspace_index import folders
+
 if TYPE_CHECKING:
     from maze_lsp.language_server import MazeLanguageServer
 
@@ -19,3 +21,4 @@ async def handle(ls: MazeLanguageServer, params: types.DidChangeConfigurationPar
     else:
         await ls.pull_configuration()
     await ls.state.engines.configure(ls.state.options.engine_settings())
+    ls.state.workspace.configure(folders(ls.workspace), ls.state.options, ls.begin_progress)

@@ -15,3 +15,4 @@ OPTIONS = None
 
 async def handle(ls: MazeLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.state.close(params.text_document.uri)
+    ls.state.workspace.closed(params.text_document.uri)

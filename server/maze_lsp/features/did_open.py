@@ -15,4 +15,6 @@ OPTIONS = None
 
 async def handle(ls: MazeLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
     doc = params.text_document
-    ls.state.open(doc.uri, doc.language_id, doc.text, doc.version)
+    entry = ls.state.open(doc.uri, doc.language_id, doc.text, doc.version)
+    if entry is not None:
+        ls.state.workspace.opened(doc.uri, entry.document)

@@ -1,4 +1,5 @@
-"""initialized: report the load that `initialize` started, then ask for the workspace settings.
+"""initialized: report the load that `initialize` started, ask for the workspace settings, index the
+workspace in the background, and ask to be told about changed files.
 
 Reporting first: the editor may take seconds to answer `workspace/configuration` while it starts up,
 and the status bar should say `loading` meanwhile, and `ready` when the model is, not after the answer.
@@ -11,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from maze_lsp.features import did_change_watched_files
+from maze_lsp.workspace_index import folders
+
 if TYPE_CHECKING:
     from maze_lsp.language_server import MazeLanguageServer
 
@@ -22,3 +26,5 @@ async def handle(ls: MazeLanguageServer, params: types.InitializedParams) -> Non
     await ls.state.engines.configure(ls.state.options.engine_settings())
     await ls.pull_configuration()
     await ls.state.engines.configure(ls.state.options.engine_settings())
+    ls.state.workspace.configure(folders(ls.workspace), ls.state.options, ls.begin_progress)
+    await did_change_watched_files.register(ls)

@@ -17,3 +17,4 @@ async def handle(ls: MazeLanguageServer, params: None) -> None:
     for task in ls.state.inflight.values():
         task.cancel()
     await ls.state.engines.close()
+    await ls.state.workspace.close()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from maze_workshop.bench import constraint, latency, quality, service
+from maze_workshop.bench import constraint, latency, quality, retrieval, service
 
-_NAMES = ("constraint", "latency", "quality", "service")
+_NAMES = ("constraint", "latency", "quality", "retrieval", "service")
 
 
 def _latest(folders: list[Path]) -> dict[str, dict]:
@@ -147,6 +147,8 @@ def build_report(folders: list[Path], out: Path) -> Path:
         ("quality", "Completion quality (HumanEval-infilling and real code)", quality.format_table),
         ("latency", "Latency", latency.format_table),
         ("constraint", "Cost of the grammar constraint", constraint.format_table),
+        ("retrieval", "Repository context: index and retrieval",
+         lambda r: "\n".join(f"- {line}" for line in retrieval.format_report(r).splitlines())),
         ("service", "Service under concurrency (loopback)", service.format_table),
         ("service@gpu", "Service under concurrency on the GPU machine (`maze serve --engine vllm`)",
          service.format_table),

@@ -6,7 +6,10 @@ Decoders, on the same engine and cursor context:
 * `unconstrained`: the same engine with no grammar, its raw text cut only to the mode (no fallbacks);
 * `truncation`: the unconstrained text after the heuristics peers apply instead of a grammar
   (`tasks.truncate_like_peers`).
-The decoders alternate their order per task. Generation is timed alone: filled HumanEval programs run
+A task that carries repository context (`crossfile.py`) runs every decoder twice, without and with it
+in the prompt (`constrained+repo`, ...), same engine, same run; `needed name` is the share of its
+completions that contain the name from another file the line needs. The decoders alternate their
+order per task. Generation is timed alone: filled HumanEval programs run
 in the sandbox only after every completion is made, so no test process competes for the cores.
 
 Per decoder: exact match, edit similarity, empty, strict breaks (the shown text breaks the region:
@@ -38,6 +41,7 @@ from maze_workshop.bench.sandbox import INSTALL_HINT, SandboxUnavailable, run_py
 from maze_workshop.bench.tasks import Task, peers_truncation
 
 DECODERS = ("constrained", "unconstrained", "truncation")
+WITH_REPOSITORY = "+repo"  # a decoder's name with this suffix: the same decoder, the task's repository context in the prompt
 
 
 def _normalise(code: str) -> str:
@@ -87,14 +91,18 @@ class _Position:
 async def _run(engine: Engine, position: _Position, decoder: str, max_tokens: int) -> tuple[str, int]:
     """(shown text, generated tokens) of one decoder at one position."""
     task, doc = position.task, position.doc
+    repository = task.repository if decoder.endswith(WITH_REPOSITORY) else None
+    decoder = decoder.removesuffix(WITH_REPOSITORY)
     if decoder == "constrained":
         settings = CompletionSettings(max_tokens=max_tokens, mode=task.mode, timeout_s=None)
-        completion = await complete_at(engine, position.language, doc.text, doc.source, doc.tree, position.offset, settings)
+        completion = await complete_at(engine, position.language, doc.text, doc.source, doc.tree, position.offset, settings,
+                                       repository=repository)
         tokens = completion.result.completion_tokens if completion.result else 0
         return completion.text or "", tokens
     from maze_inference.engines.base import CompletionRequest
 
-    result = await engine.complete(CompletionRequest(context=position.context, max_tokens=max_tokens, constrained=False))
+    result = await engine.complete(CompletionRequest(context=position.context, max_tokens=max_tokens, constrained=False,
+                                                     repository=repository))
     raw = postprocess(result.text, position.context, checked_by_grammar=False) or ""
     if decoder == "truncation":
         first = result.text.split("\n", 1)[0] if task.mode == "line" else result.text
@@ -113,12 +121,13 @@ def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tok
         raise SandboxUnavailable(f"the tests of these tasks run generated code, and there is no sandbox here: "
                                  f"{INSTALL_HINT}, or pass --allow-unsandboxed")
     rows: list[dict] = []
-    bar = report_progress(len(tasks) * len(decoders), "quality", "gen", progress)
+    bar = report_progress(sum(len(decoders) * (2 if t.repository else 1) for t in tasks), "quality", "gen", progress)
     started = time.perf_counter()
     for index, task in enumerate(tasks):
         position = _Position(task)
         budget = max_tokens if task.mode == "line" else 2 * max_tokens  # whole blocks need more
-        order = decoders[index % len(decoders) :] + decoders[: index % len(decoders)]
+        variants = decoders + tuple(d + WITH_REPOSITORY for d in decoders) if task.repository else decoders
+        order = variants[index % len(variants) :] + variants[: index % len(variants)]
         for decoder in order:
             t0 = time.perf_counter()
             shown, tokens = asyncio.run(_run(engine, position, decoder, budget))
@@ -131,6 +140,7 @@ def evaluate(engine: Engine, tasks: list[Task], timeout_s: float = 10.0, max_tok
                 "strict_break": position.breaks(shown), "loop": loop_start(shown) is not None, "hole": position.hole,
                 "repaired": bool(shown.strip()) and position.repaired(shown),
                 "parses": task.language != "python" or python_syntax_error(task.program(shown)) is None,
+                "needed": bool(re.search(rf"\b{re.escape(task.needed)}\b", shown)) if task.needed else None,
             })
             bar.update(1)
     bar.close()
@@ -154,10 +164,11 @@ def summarise(rows: list[dict]) -> dict:
     summary: dict = {}
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
-        key = row["suite"] if row["suite"] != "realcode" else f"realcode-{row['language']}"
+        per_language = row["suite"] in ("realcode", "crossfile")
+        key = f"{row['suite']}-{row['language']}" if per_language else row["suite"]
         groups.setdefault((key, row["decoder"]), []).append(row)
-        if row["suite"] == "realcode":
-            groups.setdefault(("realcode", row["decoder"]), []).append(row)
+        if per_language:
+            groups.setdefault((row["suite"], row["decoder"]), []).append(row)
     unconstrained = {(r["suite"], r["task"]): r for r in rows if r["decoder"] == "unconstrained"}
     for (key, decoder), group in sorted(groups.items()):
         summary.setdefault(key, {})[decoder] = _rates(group, unconstrained if decoder == "constrained" else None)
@@ -184,6 +195,8 @@ def _rates(group: list[dict], unconstrained: dict | None) -> dict:
     }
     if any("passed" in r for r in group):
         out["pass_at_1"] = mean([r.get("passed", False) for r in group])
+    if any(r.get("needed") is not None for r in group):  # crossfile: the name from another file is in the completion
+        out["needed_identifier"] = mean([r["needed"] for r in group if r.get("needed") is not None])
     if unconstrained is not None:
         valid = [r for r in group if (u := unconstrained.get((r["suite"], r["task"]))) and not u["empty"]
                  and not u["strict_break"] and not u["loop"]]
@@ -194,15 +207,16 @@ def _rates(group: list[dict], unconstrained: dict | None) -> dict:
 
 
 def format_table(result: dict) -> str:
-    lines = ["| tasks | decoder | n | exact | edit sim | pass@1 | empty | parses (non-empty) | strict breaks | "
-             "hole repair | over-rejection | tokens p50 | s p50 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| tasks | decoder | n | exact | edit sim | pass@1 | needed name | empty | parses (non-empty) | "
+             "strict breaks | hole repair | over-rejection | tokens p50 | s p50 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for key, decoders in result["summary"].items():
         for decoder, s in decoders.items():
             pass_at_1 = f"{s['pass_at_1']:.1%}" if "pass_at_1" in s else "–"
+            needed = f"{s['needed_identifier']:.1%}" if "needed_identifier" in s else "–"
             hole = f"{s['hole_repair']:.0%} of {s['hole_positions']}" if s["hole_positions"] else "–"
             over = f"{s['over_rejection']:.1%} ({s['over_rejection_n']})" if "over_rejection" in s else "–"
             lines.append(f"| {key} | {decoder} | {s['n']} | {s['exact_match']:.1%} | {s['edit_similarity']:.2f} | "
-                         f"{pass_at_1} | {s['empty']:.1%} | {s['parse_rate_non_empty']:.1%} | {s['strict_breaks']} | "
+                         f"{pass_at_1} | {needed} | {s['empty']:.1%} | {s['parse_rate_non_empty']:.1%} | {s['strict_breaks']} | "
                          f"{hole} | {over} | {s['tokens_p50']:.0f} | {s['seconds_p50']:.3f} |")
     return "\n".join(lines)

@@ -27,21 +27,21 @@ MAX_LINE_CHARS = 120
 PER_FILE = 3  # positions of one kind per file at most: spread over many files
 
 
-def _language(language_id: str) -> Language:
+def language_named(language_id: str) -> Language:
     return next(lang for lang in LANGUAGES if lang.id == language_id)
 
 
 _SKIP_PARTS = frozenset({"dist", "build", "node_modules", "vendor", "testdata", "tests", "test", "__tests__"})
 
 
-def _files(root: Path, language: Language) -> list[Path]:
+def source_files(root: Path, language: Language) -> list[Path]:
     """Source files under `root`: no declarations (`.d.ts`), build output, vendored copies or tests."""
     found = [p for ext in language.extensions for p in root.rglob(f"*{ext}") if p.is_file()]
     return sorted(p for p in found if p.stat().st_size <= MAX_FILE_BYTES and "test" not in p.name.lower()
                   and not p.name.endswith(".d.ts") and not _SKIP_PARTS & set(p.relative_to(root).parts))
 
 
-def _code_lines(language: Language, text: str) -> Iterator[tuple[int, int, str]]:
+def code_lines(language: Language, text: str) -> Iterator[tuple[int, int, str]]:
     """(line index, start offset, line) of lines holding code, not comments or strings, of sensible length."""
     tree = language.new_parser().parse(text.encode("utf-8"))
     if tree.root_node.has_error or not text.isascii():
@@ -78,9 +78,9 @@ def _opens_block(language: Language, lines: list[str], index: int) -> bool:
 
 def tasks_for_language(root: Path, language_id: str, per_kind: int, seed: int) -> list[Task]:
     """Up to `per_kind` positions of each kind from the files under `root` (all of one language)."""
-    language = _language(language_id)
+    language = language_named(language_id)
     rng = random.Random(f"{seed}:{language_id}")
-    files = _files(root, language)
+    files = source_files(root, language)
     rng.shuffle(files)
     chosen: dict[str, list[Task]] = {kind: [] for kind in KINDS}
     for path in files:
@@ -91,7 +91,7 @@ def tasks_for_language(root: Path, language_id: str, per_kind: int, seed: int) -
         except (OSError, UnicodeDecodeError):
             continue
         lines = text.split("\n")
-        candidates = list(_code_lines(language, text))
+        candidates = list(code_lines(language, text))
         rng.shuffle(candidates)
         taken = dict.fromkeys(KINDS, 0)
         for index, start, line in candidates:

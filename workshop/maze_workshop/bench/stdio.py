@@ -68,8 +68,9 @@ class StdioClient:
             self._pending[message.get("id")] = message
         return self._pending.pop(msg_id)
 
-    def initialize(self, options: dict[str, Any] | None = None, capabilities: dict[str, Any] | None = None) -> dict:
-        reply = self.request("initialize", {"processId": None, "rootUri": None, "capabilities": capabilities or {},
+    def initialize(self, options: dict[str, Any] | None = None, capabilities: dict[str, Any] | None = None,
+                   root_uri: str | None = None) -> dict:
+        reply = self.request("initialize", {"processId": None, "rootUri": root_uri, "capabilities": capabilities or {},
                                             "initializationOptions": options or {}})
         self.notify("initialized", {})
         return reply

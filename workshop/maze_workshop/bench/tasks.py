@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from maze_inference.workspace.repository import RepositoryContext
+
 FILES = {
     "single": "HumanEval-SingleLineInfilling.jsonl.gz",
     "multi": "HumanEval-MultiLineInfilling.jsonl.gz",
@@ -37,6 +39,8 @@ class Task:
     mode: str  # "line" | "block"
     test: str = ""  # HumanEval: the tests, run with `check(entry_point)`
     entry_point: str = ""
+    needed: str = ""  # crossfile: the name from another file the completion must produce
+    repository: RepositoryContext | None = None  # repository context at the cursor (run with and without it)
 
     def program(self, completion: str) -> str:
         return self.before + completion + self.after

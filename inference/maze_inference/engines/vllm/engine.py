@@ -42,6 +42,7 @@ from maze_inference.prompts import (
     suffix_tokens,
 )
 from maze_inference.tokenization import ModelTokenizer
+from maze_inference.workspace.repository import RepositoryContext, context_tokens
 
 if TYPE_CHECKING:
     from vllm.v1.engine.async_llm import AsyncLLM
@@ -49,11 +50,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def fim_prompt(tok: ModelTokenizer, fim: FimIds, context: CursorContext, window: PromptWindow) -> list[int]:
+def fim_prompt(tok: ModelTokenizer, fim: FimIds, context: CursorContext, window: PromptWindow,
+               repository: RepositoryContext | None = None, room: int = 0) -> list[int]:
     """The FIM prompt as every engine builds it (`prompts.py`); its stateless left edge lets vLLM's
-    prefix cache reuse KV blocks of an identical prompt prefix across keystrokes and users."""
+    prefix cache reuse KV blocks of an identical prompt prefix across keystrokes and users. Repository
+    context, when given, goes first, in the `room` the file's window leaves."""
     prefix_ids = prefix_tokens(tok.encode, context.prefix, context.prefix_start, window)
-    return fim_layout(fim, prefix_ids, suffix_tokens(tok.encode, context.suffix, window))
+    layout = fim_layout(fim, prefix_ids, suffix_tokens(tok.encode, context.suffix, window))
+    return context_tokens(fim, tok.encode, repository, room - len(layout)) + layout
 
 
 def valid_text(constraint: CursorConstraint, token_ids: Sequence[int], text: str, *, ended_by_eos: bool) -> str:
@@ -206,7 +210,8 @@ class VLLMEngine:
         if request.constrained:
             constraint = await asyncio.to_thread(model.backend.at_cursor, context)
         level = constraint.level if constraint is not None else ConstraintLevel.NONE
-        prompt = fim_prompt(model.tokenizer, model.fim, context, self.window.fitted(model.max_model_len - request.max_tokens))
+        room = model.max_model_len - request.max_tokens
+        prompt = fim_prompt(model.tokenizer, model.fim, context, self.window.fitted(room), request.repository, room)
         stop = [*request.stop, *(["\n"] if context.mode is Mode.LINE else [])]
         params = SamplingParams(
             max_tokens=request.max_tokens, temperature=request.temperature,

@@ -1,0 +1,90 @@
+"""Repository context in prompts: `repo_context` (the one builder) before the file's FIM layout, for the
+embedded engine, the vLLM prompt and the service; the plain prompt when the tokenizer has no repository
+tokens (the shipped v1 model) or nothing fits."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from maze_inference.context import extract_context
+from maze_inference.document import Document
+from maze_inference.engines.base import CompletionRequest
+from maze_inference.engines.embedded import EmbeddedEngine
+from maze_inference.engines.local import LoadedModel
+from maze_inference.engines.vllm import fim_prompt
+from maze_inference.languages import get_language
+from maze_inference.prompts import ContextFile, FimIds, FimOrder, PromptWindow, repo_context
+from maze_inference.workspace.repository import RepositoryContext, context_tokens
+
+PREFIX, SUFFIX = "from shop import pricing\n\ntotal = pricing.", "\n"
+REPOSITORY = RepositoryContext("shop", "shop/checkout.py", (
+    ContextFile("shop/models.py", "class Cart:\n    def subtotal(self) -> float:\n        ...\n"),
+    ContextFile("shop/pricing.py", "def compute_total(amount: float) -> float:\n    ...\n"),
+))
+
+
+def encode(text: str) -> list[int]:
+    return [ord(c) for c in text]
+
+
+def test_context_tokens_keep_the_most_useful_files_that_fit() -> None:
+    ids = FimIds(1, 2, 3, FimOrder.SPM, repo_name=4, file_sep=5)
+    whole = repo_context(ids, encode, "shop", REPOSITORY.files, "shop/checkout.py")
+    assert context_tokens(ids, encode, REPOSITORY, len(whole)) == whole
+    last_only = repo_context(ids, encode, "shop", REPOSITORY.files[1:], "shop/checkout.py")
+    assert context_tokens(ids, encode, REPOSITORY, len(whole) - 1) == last_only  # the least useful goes first
+    assert context_tokens(ids, encode, REPOSITORY, 10) == []
+    assert context_tokens(FimIds(1, 2, 3, FimOrder.SPM), encode, REPOSITORY, 10_000) == []  # no repository tokens
+
+
+class RepoTokenEngine(EmbeddedEngine):
+    """The shipped model with two of its tokens standing in for `<|repo_name|>` and `<|file_sep|>`: the
+    prompt path of a v2 model, whose tokenizer has them, on the model that is here."""
+
+    def _load_model(self) -> LoadedModel:
+        loaded = super()._load_model()
+        loaded.fim = dataclasses.replace(loaded.fim, repo_name=loaded.tokenizer.encode("#")[0],
+                                         file_sep=loaded.tokenizer.encode("\n")[0])
+        return loaded
+
+
+def _request(repository: RepositoryContext | None) -> CompletionRequest:
+    python = get_language("python")
+    document = Document(python, PREFIX + SUFFIX)
+    context = extract_context(python, document.text, document.tree, len(PREFIX))
+    return CompletionRequest(context=context, max_tokens=4, repository=repository)
+
+
+async def test_the_embedded_engine_puts_the_context_before_the_file() -> None:
+    engine = RepoTokenEngine()
+    loaded = await engine._require_loaded()
+    request = _request(REPOSITORY)
+    plain, heal = engine._fim_prompt(loaded, request.context, 4)
+    prompt, heal_with = engine._fim_prompt(loaded, request.context, 4, REPOSITORY)
+    head = repo_context(loaded.fim, loaded.tokenizer.encode, "shop", REPOSITORY.files, "shop/checkout.py")
+    assert prompt == head + plain and heal_with == heal and head
+    with_context = await engine.complete(request)
+    without = await engine.complete(_request(None))
+    assert with_context.prompt_tokens == without.prompt_tokens + len(head)
+    await engine.close()
+
+
+async def test_the_shipped_model_without_repository_tokens_gets_the_plain_prompt() -> None:
+    engine = EmbeddedEngine()
+    loaded = await engine._require_loaded()
+    assert not loaded.fim.has_repo_tokens
+    context = _request(None).context
+    assert engine._fim_prompt(loaded, context, 4, REPOSITORY) == engine._fim_prompt(loaded, context, 4)
+    await engine.close()
+
+
+async def test_the_vllm_prompt_uses_the_same_builder_within_its_room() -> None:
+    engine = RepoTokenEngine()
+    loaded = await engine._require_loaded()
+    context = _request(None).context
+    window = PromptWindow(prefix_tokens=64, suffix_tokens=16)
+    plain = fim_prompt(loaded.tokenizer, loaded.fim, context, window)
+    head = repo_context(loaded.fim, loaded.tokenizer.encode, "shop", REPOSITORY.files, "shop/checkout.py")
+    assert fim_prompt(loaded.tokenizer, loaded.fim, context, window, REPOSITORY, 4096) == head + plain
+    assert fim_prompt(loaded.tokenizer, loaded.fim, context, window, REPOSITORY, len(plain)) == plain
+    await engine.close()
