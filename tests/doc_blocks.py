@@ -95,8 +95,11 @@ def inline_commands(path: Path, programs: tuple[str, ...]) -> list[Command]:
     text = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8"))
     found = []
     for match in _INLINE.finditer(text):
-        command = _command(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}",
-                           shlex.split(match.group(1).replace("\\|", "|")))
+        try:
+            words = shlex.split(match.group(1).replace("\\|", "|"))
+        except ValueError:  # an unbalanced quote: a code fragment (` f"`), not a command line
+            continue
+        command = _command(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}", words)
         argv = command.argv
         if len(argv) > 1 and Path(argv[0]).name in programs and (not argv[1].startswith("-") or argv[1] in ("-m", "-c")
                                                                   or Path(argv[0]).name == "maze"):

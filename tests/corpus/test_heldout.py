@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from maze_workshop.corpus import build, heldout
+from maze_workshop.corpus import build, heldout, packages
 
 
 @pytest.mark.parametrize(("registry", "name", "expected"), [
@@ -60,15 +60,15 @@ def _code(name: str) -> str:
     return f"def run_{name}(argument, other_argument):\n{body}\n    return value_0\n"
 
 
-def _fake_repo(tmp: Path, files: dict[str, str]) -> build.Repo:
+def _fake_repo(tmp: Path, files: dict[str, str]) -> packages.Repo:
     folder = tmp / "debian" / "python3-mypkg"
     root = folder / "usr/lib/python3/dist-packages"
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
     (folder / "copyright").write_text("MIT\n")
-    return build.Repo("debian:python3-mypkg", "mypkg", "python", "debian", "python3-mypkg", "1.0", "MIT", "copyright",
-                      folder, root)
+    return packages.Repo("debian:python3-mypkg", "mypkg", "python", "debian", "python3-mypkg", "1.0", "MIT",
+                         "copyright", folder, root)
 
 
 def test_build_fails_on_a_vendored_copy(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.conftest import DATA, load_sample
 from tests.editors.conftest import ROOT
+from tests.lsp.helpers import accept_registrations
 
 LANGUAGES_TOML = ROOT / "editors" / "helix" / "languages.toml"
 CAPABILITIES = DATA / "clients" / "helix.json"
@@ -257,6 +258,7 @@ async def helix(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFac
     root = tmp_path_factory.mktemp("helix-workspace")
     config = _helix_config()
     lsp_client.set_configuration(config)  # answers workspace/configuration by section path, as Helix does
+    accept_registrations(lsp_client)  # Helix registers file watching dynamically, as its capabilities say
     capabilities, client_info = _helix_capabilities()
     lsp_client.init_result = await lsp_client.initialize_session(types.InitializeParams(  # type: ignore[attr-defined]
         capabilities=capabilities,

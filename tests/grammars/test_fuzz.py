@@ -17,19 +17,10 @@ from maze_inference.context import Mode, extract_context
 from maze_inference.document import Document
 from maze_inference.languages import LANGUAGES, get_language
 from maze_inference.tokenization import load_tokenizer
-from maze_workshop.grammar_fuzz import (
-    THRESHOLD,
-    FuzzModel,
-    LanguageReport,
-    classify,
-    corpus_positions,
-    cursor_positions,
-    default_tokenizer_path,
-    draws,
-    fuzz_language,
-    grammar_literals,
-    token_prior,
-)
+from maze_workshop.grammar_fuzz import THRESHOLD, LanguageReport, default_tokenizer_path, fuzz_language
+from maze_workshop.grammar_fuzz_model import FuzzModel, grammar_literals, token_prior
+from maze_workshop.grammar_fuzz_positions import corpus_positions, cursor_positions, draws
+from maze_workshop.grammar_fuzz_verdict import classify
 
 GENERATIONS = 200  # per language: a few seconds each
 # Known residue above the target, see docs/grammars.md ("Fuzzing"): Python's f-string fields are
@@ -144,5 +135,17 @@ def test_classify_tells_grammar_bugs_from_decoder_ends() -> None:
     context = extract_context(lang, document.text, document.tree, offset, byte_offset=offset)
     # the grammar accepts an unfinished call only as a prefix: the decoder ended too early
     assert classify(lang, context, text[:offset] + " + f(" + text[offset:]) == "decoder"
-    # both accept: nothing to classify, but the helper still answers "grammar"
-    assert classify(lang, context, text[:offset] + " + 2" + text[offset:]) == "grammar"
+    # both accept the whole document: a drop there is the check's rule about where a completion ends
+    assert classify(lang, context, text[:offset] + " + 2" + text[offset:]) == "decoder"
+
+
+def test_classify_keeps_cpython_scope_rules_apart_from_grammar_bugs() -> None:
+    lang = get_language("python")
+    text = "def f():\n    x = 1\n"
+    document = Document(lang, text)
+    offset = text.index("x = 1")
+    context = extract_context(lang, document.text, document.tree, offset, byte_offset=offset)
+    # tree-sitter and the grammar accept it; CPython rejects a scope rule the grammar does not track
+    assert classify(lang, context, text[:offset] + "nonlocal y\n    " + text[offset:]) == "context"
+    # the grammar itself rejects an assignment to a call: the decoder could not have produced it whole
+    assert classify(lang, context, text[:offset] + "f() = 1\n    " + text[offset:]) == "decoder"

@@ -13,7 +13,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.lsp.conftest import TEST_OPTIONS
-from tests.lsp.helpers import open_document
+from tests.lsp.helpers import accept_registrations, open_document
 from tests.lsp.test_code_action import PLACEHOLDERS, _actions
 
 FAILING_SERVER = [sys.executable, "-m", "tests.lsp.failing_codegen_server"]
@@ -21,6 +21,7 @@ FAILING_SERVER = [sys.executable, "-m", "tests.lsp.failing_codegen_server"]
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=FAILING_SERVER))
 async def failing(lsp_client: LanguageClient):
+    accept_registrations(lsp_client)
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), initialization_options=TEST_OPTIONS))
     yield

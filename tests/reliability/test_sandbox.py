@@ -8,6 +8,7 @@ survivors in the host's process table.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import socket
 import tempfile
@@ -158,3 +159,13 @@ def test_without_a_sandbox_generated_code_is_refused(monkeypatch: pytest.MonkeyP
     finally:
         monkeypatch.undo()
         sandbox.sandbox_available.cache_clear()
+
+
+def test_programs_run_side_by_side_all_get_a_verdict() -> None:
+    """Sandboxes running at once share `nobody`'s process count; bwrap's own EAGAIN at set-up (the
+    program never ran) is retried, not reported as the program failing (before: 1-6 % of a HumanEval
+    run's programs "failed" with `bwrap: Can't fork for pid 1`)."""
+    code = "import math\nassert math.sqrt(4) == 2\n"
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: run_python(code), range(48)))
+    assert [r.reason for r in results if not r.passed] == []

@@ -177,7 +177,7 @@ def corpus_fetch(args: argparse.Namespace) -> int:
         fetch_sources(dest / "v1", tuple(args.only))
         print(f"sources in {dest / 'v1'}", file=sys.stderr)
         return 0
-    from maze_workshop.corpus.pins import fetch_all
+    from maze_workshop.corpus.registry_fetch import fetch_all
 
     fetch_sources(dest / "v1", tuple(s.name for s in SOURCES))
     registries = [r for r in args.registries.split(",") if r]

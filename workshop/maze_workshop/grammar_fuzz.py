@@ -17,38 +17,35 @@ middle of a line, right after a line's indentation, a new empty line between two
 and a new empty line right after a block opener (block mode). Everything is seeded: the same
 arguments give the same report. Each drop is classified (`classify`): the grammar's, CPython's
 placement rules (Python), or the decoder's end.
+
+The parts live beside this module: the random model (`grammar_fuzz_model.py`), the cursor positions
+and draws (`grammar_fuzz_positions.py`) and the verdict on one completion (`grammar_fuzz_verdict.py`);
+this one runs the generations and reports.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import math
-import random
-import re
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 from maze_inference.constraint.cursor import ConstraintBackend, CursorConstraint
-from maze_inference.constraint.grammars import grammars_dir
 from maze_inference.context import CursorContext, Mode, extract_context
 from maze_inference.decoding import DecodeSettings, decode
 from maze_inference.document import Document
-from maze_inference.final_check import adds_parse_error
 from maze_inference.languages import LANGUAGES, Language, get_language
 from maze_inference.postprocess import postprocess
 from maze_inference.tokenization import ModelTokenizer, load_tokenizer
-from numpy.typing import NDArray
+
+from maze_workshop.grammar_fuzz_model import FuzzModel, grammar_literals
+from maze_workshop.grammar_fuzz_positions import Draw, corpus_positions, draws
+from maze_workshop.grammar_fuzz_verdict import classify, describe_error, final_check
 
 log = logging.getLogger(__name__)
 
 LEVELS = ("file", "block", "none")
-# How often each kind of cursor position is drawn (line-mode kinds, then the block-mode one).
-KIND_WEIGHTS = {"mid_line": 0.30, "line_end": 0.20, "line_start": 0.15, "new_line": 0.15, "block": 0.20}
 THRESHOLD = 0.005  # the issue's target: final-check drops at level `file` below 0.5 % of generations
 
 
@@ -56,168 +53,7 @@ def default_tokenizer_path() -> Path:
     return Path(__file__).resolve().parents[2] / "inference" / "maze_inference" / "model" / "default" / "tokenizer.json"
 
 
-# ---- the model -----------------------------------------------------------------------------------
-
-
-_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"i?')
-
-
-@functools.cache
-def grammar_literals(grammar: str) -> frozenset[bytes]:
-    """The quoted strings of a grammar and its sub-grammars: its keywords and punctuation."""
-    found: set[bytes] = set()
-    for path in sorted(grammars_dir().glob(f"{grammar}*.lark")):
-        if path.stem != grammar and not path.stem.startswith(grammar + "."):
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            for match in _LITERAL.finditer(line.split("//", 1)[0] if not line.lstrip().startswith("%") else line):
-                text = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), match.group(1))
-                if text.strip():
-                    found.add(text.strip().encode("utf-8"))
-    return frozenset(found)
-
-
-def token_prior(tok: ModelTokenizer, literals: frozenset[bytes]) -> NDArray[np.float32]:
-    """A unigram bias that makes a random model a useful code fuzzer.
-
-    Uniform sampling under a grammar mask is dominated by identifier pieces (thousands of them fit
-    wherever a name does, and a name can always grow), so the model would mostly write long names.
-    The bias favours the grammar's own keywords and punctuation, whitespace and line breaks, and the
-    end of text, which makes it try the constructs and the joins the grammar has to get right.
-    """
-    prior = np.zeros(tok.vocab_size, dtype=np.float32)
-    for token, data in enumerate(tok.token_bytes):
-        if not data:
-            prior[token] = -30.0  # special tokens (never allowed by a grammar anyway)
-            continue
-        stripped = data.strip()
-        score = -0.12 * len(data)
-        if not stripped:
-            score += 2.5  # whitespace, newlines, indentation
-        elif stripped in literals:
-            score += 3.0  # a keyword or an operator of this grammar
-        elif not any(chr(b).isalnum() or b == ord("_") or b >= 0x80 for b in stripped):
-            score += 1.5  # other punctuation
-        elif data[:1].isalnum() or data[:1] == b"_":
-            score -= 1.0  # glued to what precedes: grows a name
-        prior[token] = score
-    prior[tok.eos_id] = 2.0
-    return prior
-
-
-class FuzzModel:
-    """A seeded one-layer random network over the tokenizer's vocabulary: `LogitsModel` on CPU, numpy only.
-
-    logits(next | last) = (tanh(E[last]) @ W + prior) / T + Gumbel noise. The random embedding and
-    projection give every previous token its own preferences (a random bigram model in low rank); the
-    prior (`token_prior`) steers it towards the grammar's keywords and punctuation. The sampling noise
-    is part of the model, so the decoder runs greedy: its argmax of these logits is a sample at
-    temperature T, and when the grammar refuses it, the next best is a sample from the rest (greedy
-    decoding also never meets an all-refused distribution as a probability vector).
-    """
-
-    def __init__(self, tok: ModelTokenizer, literals: frozenset[bytes] = frozenset(), seed: int = 0,
-                 dim: int = 32, scale: float = 2.0) -> None:
-        rng = np.random.default_rng(seed)
-        self.vocab = tok.vocab_size
-        self.start = tok.eos_id
-        self.embedding = np.tanh(rng.standard_normal((self.vocab, dim)).astype(np.float32))
-        self.projection = (rng.standard_normal((dim, self.vocab)) * scale / math.sqrt(dim)).astype(np.float32)
-        self.prior = token_prior(tok, literals)
-        self.temperature = 1.0
-        self.noise = np.random.default_rng(seed)
-
-    def reseed(self, seed: int, temperature: float = 1.0) -> None:
-        """Start a new generation's sampling noise (the weights stay)."""
-        self.noise = np.random.default_rng(seed)
-        self.temperature = temperature
-
-    def logits_after(self, token: int) -> NDArray[np.float32]:
-        logits = self.embedding[token] @ self.projection + self.prior
-        if self.temperature > 0:
-            logits = logits / self.temperature + self.noise.gumbel(size=self.vocab).astype(np.float32)
-        return logits
-
-    def prefill(self, ids: Sequence[int]) -> NDArray[np.float32]:
-        return self.logits_after(ids[-1] if ids else self.start)
-
-    def step(self, token: int) -> NDArray[np.float32]:
-        return self.logits_after(token)
-
-    @property
-    def reused_tokens(self) -> int:
-        return 0
-
-
-# ---- cursor positions ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Position:
-    """A cursor in a document: a corpus file, or one with an empty line inserted (`new_line`, `block`)."""
-
-    path: str
-    kind: str
-    text: str
-    offset: int
-
-
-def _opens_block(language: Language, line: str) -> bool:
-    code = line.split("#")[0] if language.line_comment == "#" else line
-    return code.rstrip().endswith(language.block_openers)
-
-
-def cursor_positions(language: Language, path: str, text: str, rng: random.Random) -> list[Position]:
-    """Every line of `text` gives a line-end, a mid-line, a line-start and an inserted-empty-line cursor.
-
-    An inserted line after a block opener (`:`/`{` ending the line) is indented like the block's first
-    line (one unit deeper when the block is empty), which puts the cursor in block mode.
-    """
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    out: list[Position] = []
-    for i, line in enumerate(lines):
-        content = line.strip()
-        if not content:
-            continue
-        start, end = starts[i], starts[i] + len(line.rstrip("\r"))
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        out.append(Position(path, "line_end", text, end))
-        out.append(Position(path, "line_start", text, start + len(indent)))
-        if end - start - len(indent) > 1:
-            out.append(Position(path, "mid_line", text, rng.randrange(start + len(indent) + 1, end)))
-        following = next((n for n in lines[i + 1 :] if n.strip()), "")
-        next_indent = following[: len(following) - len(following.lstrip(" \t"))]
-        if _opens_block(language, line):
-            unit = "\t" if indent.startswith("\t") else language.indent
-            child = next_indent if len(next_indent) > len(indent) else indent + unit
-            kind = "block"
-        else:
-            child = indent if content[0] not in ")]}" else next_indent
-            kind = "new_line"
-        inserted = text[:end] + "\n" + child + text[end:]
-        out.append(Position(path, kind, inserted, end + 1 + len(child)))
-    return out
-
-
-def corpus_positions(language: Language, seed: int = 0) -> dict[str, list[Position]]:
-    """Cursor positions in the language's accept corpus, by kind; only documents that parse cleanly."""
-    rng = random.Random(seed)
-    by_kind: dict[str, list[Position]] = {kind: [] for kind in KIND_WEIGHTS}
-    clean: dict[str, bool] = {}
-    folder = grammars_dir() / "corpora" / language.id / "accept"
-    for file in sorted(p for p in folder.glob("*") if p.is_file()):
-        for position in cursor_positions(language, file.name, file.read_text(encoding="utf-8"), rng):
-            if position.text not in clean:
-                clean[position.text] = not language.new_parser().parse(position.text.encode("utf-8")).root_node.has_error
-            if clean[position.text]:
-                by_kind[position.kind].append(position)
-    return by_kind
-
-
-# ---- one generation and its verdict --------------------------------------------------------------
+# ---- one generation and the report -------------------------------------------------------------
 
 
 def strict_join(constraint: CursorConstraint, tok: ModelTokenizer, rest: str) -> None:
@@ -243,41 +79,6 @@ def strict_join(constraint: CursorConstraint, tok: ModelTokenizer, rest: str) ->
     constraint.joins_suffix = joins_suffix  # type: ignore[method-assign]
 
 
-def final_check(language: Language, document: Document, byte_offset: int, context: CursorContext,
-                insertion: str) -> bool:
-    """Whether the pipeline's final check drops `insertion` (the one place this module calls it)."""
-    region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
-    region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
-    return adds_parse_error(language, document.source, document.tree, byte_offset, insertion, region_start,
-                            region_end)
-
-
-def describe_error(language: Language, source: bytes, around: int) -> str:
-    """The parse error a reader should look at: tree-sitter's first ERROR/MISSING node nearest `around`."""
-    root = language.new_parser().parse(source).root_node
-    found = []
-    stack = [root] if root.has_error or root.is_error or root.is_missing else []
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            found.append(node)
-        stack.extend(child for child in node.children if child.has_error or child.is_error or child.is_missing)
-    if not found:
-        if language.id == "python":
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    compile(source, "<completion>", "exec", dont_inherit=True)
-            except (SyntaxError, ValueError) as exc:
-                return f"python compile: {exc}"
-        return "no error in the whole document (the check counts only the items around the edit)"
-    node = min(found, key=lambda n: abs(n.start_byte - around))
-    row, col = node.start_point
-    line = source.split(b"\n")[row].decode("utf-8", "replace").strip()[:120] if row < source.count(b"\n") + 1 else ""
-    what = f"MISSING {node.type}" if node.is_missing else "ERROR"
-    return f"{what} at {row + 1}:{col + 1} ({len(found)} error node(s)): {line}"
-
-
 @dataclass
 class Failure:
     index: int  # which generation of the run (the same arguments reproduce it)
@@ -301,44 +102,6 @@ class Failure:
                    level=result.level, before=_excerpt_before(context), completion=result.inserted,
                    after=_excerpt_after(context), error=error, stage=result.dropped, cause=result.cause,
                    finish=result.finish)
-
-
-def classify(language: Language, context: CursorContext, edited: str) -> str:
-    """Why a completion the final check drops got through the constraint (at level `file`).
-
-    "grammar": the grammar accepts the whole edited document, which tree-sitter rejects: a grammar bug
-    (or a tree-sitter quirk). "context" (Python): the same, but what CPython's compiler (part of the
-    final check) rejects is where the text stands, which the grammar does not track (`await` outside
-    an async function, `break` outside a loop, a statement before `from __future__`). "decoder": the grammar rejects the edited document too, so the decoder
-    ended or cut where the completion does not join the rest: its end check asks only that the suffix
-    window stay a valid *prefix* (an unclosed bracket, string or comment swallows it), and a block-mode
-    dedent cut may land between join points. Drops at levels `block` and `none` are not classified
-    (the grammar did not read the whole item); their cause is the level's name.
-    """
-    from maze_inference.constraint.check import Verdict, check_text
-    from maze_inference.constraint.grammars import GrammarVariant
-
-    verdict = check_text(GrammarVariant(language.grammar, context.indent_unit), edited).verdict
-    if verdict is not Verdict.ACCEPTED:
-        return "decoder"
-    return "context" if language.id == "python" and _context_error(edited) else "grammar"
-
-
-# CPython compile errors about where a statement stands, not how it is written: the grammar reads
-# only the enclosing top-level item and does not track function, loop or async context.
-CONTEXT_ERRORS = ("outside async function", "outside function", "outside loop", "not properly in loop",
-                  "from __future__ imports must occur", "unknown encoding", "future feature",
-                  "makes remaining patterns unreachable")
-
-
-def _context_error(source: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source.encode("utf-8"), "<fuzz>", "exec", dont_inherit=True)  # bytes: coding cookies apply
-    except (SyntaxError, ValueError) as exc:
-        return any(text in str(exc) for text in CONTEXT_ERRORS)
-    return False
 
 
 @dataclass
@@ -419,29 +182,6 @@ def _excerpt_before(context: CursorContext) -> str:
 
 def _excerpt_after(context: CursorContext) -> str:
     return "\n".join(context.suffix.split("\n")[:2])
-
-
-@dataclass(frozen=True)
-class Draw:
-    """Everything random about one generation, drawn up front so any one can be replayed alone."""
-
-    index: int
-    position: Position
-    line_tokens: int  # max tokens in line mode (block mode uses the full budget)
-    noise_seed: int
-    temperature: float
-
-
-def draws(by_kind: dict[str, list[Position]], generations: int, seed: int, max_tokens: int) -> list[Draw]:
-    kinds = [kind for kind in KIND_WEIGHTS if by_kind.get(kind)]
-    weights = [KIND_WEIGHTS[kind] for kind in kinds]
-    rng = random.Random(seed)
-    out = []
-    for index in range(generations):
-        position = rng.choice(by_kind[rng.choices(kinds, weights)[0]])
-        out.append(Draw(index, position, rng.choice((max(1, max_tokens // 2), max_tokens)), rng.randrange(2**32),
-                        rng.choice((0.7, 1.0, 1.3))))
-    return out
 
 
 @dataclass

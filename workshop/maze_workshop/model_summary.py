@@ -75,7 +75,9 @@ def render(doc: Path, docs_dir: Path, model_dir: Path) -> str | None:
 
 
 def documents(docs_dir: Path) -> list[Path]:
-    return [docs_dir.parent / "README.md", *sorted(docs_dir.glob("*.md"))]
+    """The README beside the docs folder (when there is one) and every doc in it."""
+    readme = docs_dir.parent / "README.md"
+    return [*([readme] if readme.exists() else []), *sorted(docs_dir.glob("*.md"))]
 
 
 def update(docs_dir: Path, model_dir: Path) -> list[Path]:

@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -100,12 +101,16 @@ def sandbox_available() -> bool:
         script = os.path.join(workdir, "probe.py")
         with open(script, "w", encoding="utf-8") as handle:
             handle.write("pass\n")
-        try:
-            done = subprocess.run(_limited(_bwrap_command(workdir, _interpreter(), script), 1024, 30),
-                                  capture_output=True, timeout=30, check=False, **_as_user())  # type: ignore[call-overload]
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            log.warning("bubblewrap does not run here: %s", exc)
-            return False
+        for attempt in range(SETUP_ATTEMPTS):
+            try:
+                done = subprocess.run(_limited(_bwrap_command(workdir, _interpreter(), script), 1024, 30),
+                                      capture_output=True, timeout=30, check=False, **_as_user())  # type: ignore[call-overload]
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                log.warning("bubblewrap does not run here: %s", exc)
+                return False
+            if done.returncode == 0 or not _setup_failed(done.stderr):
+                break
+            time.sleep(0.05 * (attempt + 1))
     if done.returncode != 0:
         log.warning("bubblewrap does not run here: %s", done.stderr.decode("utf-8", "replace").strip()[:300])
     return done.returncode == 0
@@ -136,24 +141,39 @@ def run_python(code: str, timeout_s: float = 10.0, memory_mb: int = 1024, *,
             command = _bwrap_command(workdir, _interpreter(), script)
         else:
             command = [sys.executable, "-I", script]
-        process = subprocess.Popen(_limited(command, memory_mb, int(timeout_s) + 1), cwd=workdir,
-                                   env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True,
-                                   **(_as_user() if sandboxed else {}))  # type: ignore[call-overload]
-        try:
-            _stdout, stderr = process.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            _kill_group(process.pid)
-            process.communicate()
-            return SandboxResult(False, "timeout")
-        finally:
-            _kill_group(process.pid)  # a child left behind by a program that exited (unsandboxed runs)
+        for attempt in range(SETUP_ATTEMPTS):
+            process = subprocess.Popen(_limited(command, memory_mb, int(timeout_s) + 1), cwd=workdir,
+                                       env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, start_new_session=True,
+                                       **(_as_user() if sandboxed else {}))  # type: ignore[call-overload]
+            try:
+                _stdout, stderr = process.communicate(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                _kill_group(process.pid)
+                process.communicate()
+                return SandboxResult(False, "timeout")
+            finally:
+                _kill_group(process.pid)  # a child left behind by a program that exited (unsandboxed runs)
+            if not (sandboxed and process.returncode != 0 and _setup_failed(stderr)):
+                break
+            time.sleep(0.05 * (attempt + 1))
     if process.returncode == 0:
         return SandboxResult(True, "ok")
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     if lines and "MemoryError" in lines[-1]:
         return SandboxResult(False, "memory")
     return SandboxResult(False, lines[-1][:200] if lines else f"exit {process.returncode}")
+
+
+# bwrap itself could not fork or create the namespaces (EAGAIN): the process count of `nobody` is
+# shared by every sandbox running at once, and exiting ones are still counted for a moment. The
+# program never ran, so this is no verdict on it: try again.
+SETUP_ATTEMPTS = 8
+
+
+def _setup_failed(stderr: bytes) -> bool:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.startswith("bwrap: ") and "Resource temporarily unavailable" in text
 
 
 def _kill_group(pid: int) -> None:
