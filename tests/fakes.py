@@ -13,7 +13,7 @@ import types
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -243,7 +243,7 @@ class FakeVLLMAsyncLLM:
     in vLLM's frontend; one asyncio task steps all live requests together.
     """
 
-    instances: list[FakeVLLMAsyncLLM] = []
+    instances: ClassVar[list[FakeVLLMAsyncLLM]] = []
     step_delay_s = 0.001
 
     def __init__(self, args: FakeAsyncEngineArgs) -> None:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def reached_modules(path: Path) -> set[str]:
                 found.add(node.args[0].value)
         elif isinstance(node, ast.List | ast.Tuple):
             values = [e.value if isinstance(e, ast.Constant) else None for e in node.elts]
-            found.update(v for k, v in zip(values, values[1:], strict=False) if k == "-m" and isinstance(v, str))
+            found.update(v for k, v in itertools.pairwise(values) if k == "-m" and isinstance(v, str))
     return found
 
 

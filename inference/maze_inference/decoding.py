@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -87,6 +87,11 @@ class DecodeSettings:
     must_write: bool = False  # the cursor is on a blank line (the user pressed Enter): no empty ending
     restarts: int = 3  # dead ends (see `decode`) retried: eagerly repairing, then with the first content token forbidden
     natural_top: int = 3  # an ending among the model's top choices makes a join point "natural"
+    # The document-level judge of an ending (the pipeline's final check): the grammar's join test reads
+    # only a window of the suffix as a valid *prefix*, which an unclosed `{` or `(` still is; an ending
+    # this refuses is not taken (the line goes on, or the attempt restarts), so the final check does
+    # not drop what the decoder chose to show.
+    ending_check: Callable[[str], bool] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -200,9 +205,14 @@ class _Run:
         if self.constraint is None:
             return written
         for candidate in dict.fromkeys((drop_suffix_overlap(written.rstrip(), self.line_suffix), written)):
-            if self.constraint.joins_text(candidate):
+            if self.constraint.joins_text(candidate) and self.ending_ok(candidate):
                 return candidate
         return None
+
+    def ending_ok(self, text: str) -> bool:
+        """The document-level check of an ending (`DecodeSettings.ending_check`); the empty one is not judged."""
+        check = self.settings.ending_check
+        return check is None or not text.strip() or check(text)
 
     @property
     def has_join_point(self) -> bool:
@@ -250,7 +260,16 @@ class _Run:
             return self.text_at(len(self.data) if limit is None else limit)
         points = [p for p in self.joins_at if limit is None or p <= limit]
         preferred = [p for p in points if p in self.natural] if natural else []
-        return self.text_at(max(preferred or points or [0]))
+        first = max(preferred or points or [0])
+        if self.settings.ending_check is not None:  # else the latest of the last few that the final check passes
+            for point in [first, *sorted(set(points) - {first}, reverse=True)[: _CHECKED_CUTS - 1]]:
+                if self.ending_ok(text := self.text_at(point)):
+                    return text
+        return self.text_at(first)
+
+
+# Join points a cut back tries with the ending check, latest first (as many as the pipeline's trims).
+_CHECKED_CUTS = 6
 
 
 @dataclass(frozen=True)
@@ -286,7 +305,7 @@ def _repairing_end(run: _Run, logits: NDArray[np.float32]) -> _End | None:
         if best - float(logits[token]) > _REPAIR_MARGIN:
             break
         if token == run.tok.eos_id:
-            if run.joins():
+            if run.joins() and run.ending_ok(run.text):
                 return _End(run.text)
             continue
         piece = run.tok.token_bytes[token].decode("utf-8", "ignore")
@@ -313,7 +332,7 @@ def _choose(run: _Run, logits: NDArray[np.float32], sample: _Sampler, may_restar
             raise _NoToken
         blank = run.settings.must_write and run.settings.guards and not run.text.strip()
         if token == run.tok.eos_id:
-            if not run.heal and not blank and (masked or run.joins()):
+            if not run.heal and not blank and (masked or run.joins()) and run.ending_ok(run.text):
                 return _End(run.text)
             logits[token] = -np.inf
             continue

@@ -7,6 +7,8 @@ never leaves the user with less than the bare model would have given:
 1. the candidate itself;
 2. a shorter ending the constraint allowed (its join points, longest first);
 3. the same engine without the grammar, if that text passes the check (and time is left).
+Local engines ask the same check before they end (`CompletionRequest.ending_check`), so an ending the
+check would drop is passed by during decoding rather than found afterwards.
 """
 
 from __future__ import annotations
@@ -122,6 +124,16 @@ class _Judge:
         finally:
             self.seconds += time.perf_counter() - started
 
+    def ending_passes(self, raw: str) -> bool:
+        """The decoder's question before it ends with `raw`: would the check below pass it? (Nothing recorded:
+        a refused ending is not a candidate.)"""
+        started = time.perf_counter()
+        try:
+            insertion = postprocess(raw, self.context, checked_by_grammar=True)
+            return insertion is None or not insertion.strip() or self.region.check(insertion) is None
+        finally:
+            self.seconds += time.perf_counter() - started
+
     def drop_reason(self) -> DropReason:
         if self.breaks:
             return DropReason.PARSE_ERROR
@@ -145,6 +157,10 @@ async def complete_at(
     context = context_at(language, text, tree, offset, byte_offset=byte_offset, indent_unit=indent_unit,
                          settings=settings)
     context_ms = (time.perf_counter() - started) * 1e3
+    region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
+    region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
+    judge = _Judge(RegionCheck(language, source, region_around(tree, source, byte_offset, region_start, region_end)),
+                   context)
     request = CompletionRequest(
         context=context,
         max_tokens=settings.max_tokens,
@@ -154,12 +170,9 @@ async def complete_at(
         stop=settings.stop,
         seed=settings.seed,
         repository=repository,
+        ending_check=judge.ending_passes if settings.fallback else None,
     )
     result = await engine.complete(request)
-    region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
-    region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
-    judge = _Judge(RegionCheck(language, source, region_around(tree, source, byte_offset, region_start, region_end)),
-                   context)
 
     def done(shown: str | None, origin: Origin | None, final: CompletionResult) -> Completion:
         dropped = None if shown is not None else judge.drop_reason()

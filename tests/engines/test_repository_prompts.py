@@ -1,6 +1,6 @@
 """Repository context in prompts: `repo_context` (the one builder) before the file's FIM layout, for the
 embedded engine, the vLLM prompt and the service; the plain prompt when the tokenizer has no repository
-tokens (the shipped v1 model) or nothing fits."""
+tokens (a model trained without them, like the first shipped one) or nothing fits."""
 
 from __future__ import annotations
 
@@ -69,12 +69,16 @@ async def test_the_embedded_engine_puts_the_context_before_the_file() -> None:
     await engine.close()
 
 
-async def test_the_shipped_model_without_repository_tokens_gets_the_plain_prompt() -> None:
+async def test_the_shipped_model_reads_context_and_a_model_without_repository_tokens_gets_the_plain_prompt() -> None:
     engine = EmbeddedEngine()
     loaded = await engine._require_loaded()
-    assert not loaded.fim.has_repo_tokens
     context = _request(None).context
-    assert engine._fim_prompt(loaded, context, 4, REPOSITORY) == engine._fim_prompt(loaded, context, 4)
+    plain, heal = engine._fim_prompt(loaded, context, 4)
+    assert loaded.fim.has_repo_tokens  # the shipped model was trained with repository-format examples
+    with_context, _ = engine._fim_prompt(loaded, context, 4, REPOSITORY)
+    assert with_context[0] == loaded.fim.repo_name and with_context[-len(plain):] == plain
+    without_tokens = dataclasses.replace(loaded, fim=dataclasses.replace(loaded.fim, repo_name=None, file_sep=None))
+    assert engine._fim_prompt(without_tokens, context, 4, REPOSITORY) == (plain, heal)
     await engine.close()
 
 

@@ -1,9 +1,11 @@
 """Repository context through the real server: a workspace of several files on disk, indexed in the
 background, kept current from open documents and watched-file events.
 
-The shipped v1 model has no repository tokens, so its prompts cannot show the context; what the
-model would be shown is read with the `maze.repositoryContext` command (the same `context_for` the
-completion path calls), and completions at the same positions are checked to be valid.
+What the model is shown is read with the `maze.repositoryContext` command (the same `context_for`
+the completion path calls), and completions at the same positions are checked to keep the document
+parsing. Whether the model uses the context is measured by `maze bench quality --tasks crossfile`:
+the shipped model, small and trained with repository-format examples of random package files, does
+not reliably copy a name from it (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -102,11 +104,14 @@ async def wait_for(client: LanguageClient, uri: str, where: dict[str, int], need
         await asyncio.sleep(0.2)
 
 
-async def assert_valid_completion(client: LanguageClient, uri: str, where: dict[str, int]) -> None:
+async def valid_completion(client: LanguageClient, uri: str, where: dict[str, int]) -> str:
+    """The ghost text at `where` (empty when none), checked to keep the document parsing."""
     result = await client.text_document_inline_completion_async(inline_params(uri, where["line"], where["character"]))
-    for item in result.items if result else []:
-        edited = apply_insert("python", CHECKOUT, where["line"], where["character"], str(item.insert_text))
+    texts = [str(item.insert_text) for item in result.items] if result else []
+    for text in texts:
+        edited = apply_insert("python", CHECKOUT, where["line"], where["character"], text)
         assert error_count("python", edited) <= error_count("python", CHECKOUT)
+    return texts[0] if texts else ""
 
 
 async def test_context_from_files_on_disk_open_and_watched(client: LanguageClient) -> None:
@@ -121,8 +126,8 @@ async def test_context_from_files_on_disk_open_and_watched(client: LanguageClien
     # `value.`: the type of `cart = Cart(owner)`, imported from shop.models, and its members.
     text = shown(await context_at(client, uri, at("amount = cart.")))
     assert "def subtotal_amount(self) -> float:" in text and "shop/models.py" in text
-    await assert_valid_completion(client, uri, at("amount = cart."))
-    await assert_valid_completion(client, uri, at("total = pricing."))
+    await valid_completion(client, uri, at("amount = cart."))
+    await valid_completion(client, uri, at("total = pricing."))
 
     # A file that exists only in the editor: indexed from its text once opened.
     assert "only_in_editor" not in shown(await context_at(client, uri, at("helper = draft.")))
@@ -146,4 +151,4 @@ async def test_context_from_files_on_disk_open_and_watched(client: LanguageClien
     while (result := await context_at(client, uri, at("total = pricing.")))["enabled"] and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     assert result == {"enabled": False, "indexed_files": 0, "building": False, "context": None}
-    await assert_valid_completion(client, uri, at("total = pricing."))
+    await valid_completion(client, uri, at("total = pricing."))

@@ -12,15 +12,10 @@ from pathlib import Path
 
 from maze_workshop.bench.stdio import StdioClient
 
+from tests.reliability.memory import rss_mb
+
 REQUEST_CANCELLED = -32800
 BURST = 1000
-
-
-def _rss_mb(pid: int) -> float:
-    for line in open(f"/proc/{pid}/status", encoding="ascii"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
 
 
 def test_burst_of_requests_with_cancels(tmp_path: Path) -> None:
@@ -34,7 +29,7 @@ def test_burst_of_requests_with_cancels(tmp_path: Path) -> None:
         started = time.perf_counter()
         assert "result" in client.response(client.inline(uri, 2, 11))
         alone = time.perf_counter() - started
-        rss_before = _rss_mb(client.proc.pid)
+        rss_before = rss_mb(client.proc.pid)
         ids = [client.next_id + 1 + i for i in range(BURST)]
 
         def type_fast() -> None:  # on its own thread: the server's answers must be read meanwhile
@@ -62,6 +57,6 @@ def test_burst_of_requests_with_cancels(tmp_path: Path) -> None:
         print(f"\n{len(computed)} generations for {BURST} keystrokes; {cancelled} cancelled; last answer {last_latency * 1e3:.0f} ms (alone {alone * 1e3:.0f} ms)")
         assert len(computed) <= 1 + BURST * 0.02, f"{len(computed)} generations ran for {BURST} keystrokes"
         assert last_latency < alone + 2.0, (last_latency, alone)
-        assert _rss_mb(client.proc.pid) - rss_before < 60
+        assert rss_mb(client.proc.pid) - rss_before < 60
     finally:
         client.close()

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 from maze_workshop.bench.stdio import StdioClient
 
+from tests.reliability.memory import rss_mb
+
 INVALID_PARAMS, METHOD_NOT_FOUND = -32602, -32601
 URI = "file:///tmp/reliability.py"
 
@@ -84,13 +86,6 @@ def test_notifications_with_bad_params_are_survived(server: StdioClient) -> None
     assert "result" in reply
 
 
-def _rss_mb(pid: int) -> float:
-    for line in open(f"/proc/{pid}/status", encoding="ascii"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
-
-
 @pytest.mark.parametrize(("name", "text", "line", "character"), [
     # 5 MB of ordinary code; the cursor at the end
     ("huge", "".join(f"def f{i}(a, b):\n    return a + b * {i}\n\n" for i in range(120_000)) + "x = ", 360_000, 4),
@@ -106,14 +101,14 @@ def test_huge_documents_stay_within_time_and_memory(server: StdioClient, name: s
     """
     uri = f"file:///tmp/{name}.py"
     server.response(server.inline(URI, 1, 4))  # the model is loaded before the baseline, whatever ran first
-    before = _rss_mb(server.proc.pid)
+    before = rss_mb(server.proc.pid)
     server.open(uri, "python", text)
     started = time.perf_counter()
     reply = server.response(server.inline(uri, line, character))
     assert "result" in reply, reply
     assert time.perf_counter() - started < 20
     megabytes = len(text.encode()) / 1e6
-    assert _rss_mb(server.proc.pid) - before < 150 * megabytes + 50
+    assert rss_mb(server.proc.pid) - before < 150 * megabytes + 50
     server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     server.response(server.inline(URI, 1, 4))  # the close has been processed
-    assert _rss_mb(server.proc.pid) - before < 50
+    assert rss_mb(server.proc.pid) - before < 50

@@ -23,7 +23,7 @@ TYPE = r'TYPE: /[A-Z][a-z]{1,6}[0-9]/'
 NUM = r'NUM: /[1-9][0-9]{0,2}/'
 OP = r'OP: "+" | "-" | "*"'
 WORD = r'WORD: /[a-z]{1,8}( [a-z]{1,8}){0,2}/'
-TERMINALS = "\n".join((NAME, TYPE, NUM, OP, WORD))
+TERMINALS = f"{NAME}\n{TYPE}\n{NUM}\n{OP}\n{WORD}"
 
 
 def lark(start: str) -> str:

@@ -42,8 +42,10 @@ def _add_grammar(sub: argparse._SubParsersAction) -> None:
     fuzz.add_argument("--seed", type=int, default=0)
     fuzz.add_argument("--max-tokens", type=int, default=20)
     fuzz.add_argument("--examples", type=int, default=20, help="failures kept per language and cause in the JSON")
-    fuzz.add_argument("--join", default="window", choices=("window", "strict"),
-                      help="end check: the engines' (window) or the grammar accepting the whole rest (strict)")
+    fuzz.add_argument("--join", default="engine", choices=("engine", "window", "strict"),
+                      help="end check: the engines' (engine: the grammar's suffix window, then the final "
+                           "check), the grammar's window alone (window), or the grammar accepting the whole "
+                           "rest (strict)")
     fuzz.add_argument("--json", default=None, help="JSON report path")
     fuzz.set_defaults(func=commands.grammar_fuzz)
 

@@ -59,9 +59,9 @@ def default_tokenizer_path() -> Path:
 def strict_join(constraint: CursorConstraint, tok: ModelTokenizer, rest: str) -> None:
     """Make `constraint` end only where the grammar accepts the completion plus the *whole* rest of the document.
 
-    An experiment, not what the engines do: their join check asks only that the suffix window stay a
-    valid prefix, so an unclosed bracket, string or comment that swallows the window passes it (the
-    "decoder" drops of `classify`). With this stricter end nearly every drop left is the grammar's, and
+    An experiment, not what the engines do: the grammar's join check asks only that the suffix window
+    stay a valid prefix, so an unclosed bracket, string or comment that swallows the window passes it
+    (the "decoder" drops of `classify`; the engines then ask the final check, `--join engine`). With this stricter end nearly every drop left is the grammar's, and
     every generation is a complete text (more grammar bugs found per generation).
     """
     matcher = constraint.matcher
@@ -199,7 +199,7 @@ class Generation:
 class Fuzzer:
     """One language: positions, the model and the constraint backend; `run` judges one draw."""
 
-    def __init__(self, language: Language, *, seed: int = 0, max_tokens: int = 20, join: str = "window",
+    def __init__(self, language: Language, *, seed: int = 0, max_tokens: int = 20, join: str = "engine",
                  tokenizer: ModelTokenizer | None = None, backend: ConstraintBackend | None = None) -> None:
         self.language = language
         self.tok = tokenizer or load_tokenizer(str(default_tokenizer_path()))
@@ -233,6 +233,8 @@ class Fuzzer:
             temperature=0.0,  # the model samples (see `FuzzModel`)
             mode=context.mode,
             block_indent=len(context.current_indent) if context.mode is Mode.BLOCK else 0,
+            ending_check=self.ending_check(document, byte_offset, context, constraint.active)
+            if self.join == "engine" else None,
         )
         self.model.reseed(draw.noise_seed, draw.temperature)
         prompt = tok.encode(context.prefix[-64:])[-4:]
@@ -252,13 +254,23 @@ class Fuzzer:
             result.cause = classify(language, context, edited) if result.level == "file" else result.level
         return result
 
+    def ending_check(self, document: Document, byte_offset: int, context: CursorContext,
+                     graded: bool) -> Callable[[str], bool]:
+        """What the pipeline hands the local engines (`CompletionRequest.ending_check`): would the final
+        check pass this ending, as post-processing would insert it?"""
+        def passes(raw: str) -> bool:
+            shown = postprocess(raw, context, checked_by_grammar=graded)
+            return shown is None or not shown.strip() or not final_check(self.language, document, byte_offset,
+                                                                         context, shown)
+        return passes
+
     def edited(self, result: Generation) -> str:
         position = result.draw.position
         return position.text[: position.offset] + result.inserted + position.text[position.offset :]
 
 
 def fuzz_language(language: Language, generations: int, *, seed: int = 0, examples: int = 20,
-                  max_tokens: int = 20, join: str = "window", tokenizer: ModelTokenizer | None = None,
+                  max_tokens: int = 20, join: str = "engine", tokenizer: ModelTokenizer | None = None,
                   backend: ConstraintBackend | None = None,
                   progress: Callable[[int, int], None] | None = None) -> LanguageReport:
     """Run `generations` constrained generations at random corpus positions and judge each with the final check."""
@@ -284,7 +296,7 @@ def fuzz_language(language: Language, generations: int, *, seed: int = 0, exampl
 
 
 def fuzz(languages: Sequence[str], generations: int, *, seed: int = 0, examples: int = 20,
-         max_tokens: int = 20, join: str = "window", progress: bool = False) -> list[LanguageReport]:
+         max_tokens: int = 20, join: str = "engine", progress: bool = False) -> list[LanguageReport]:
     tok = load_tokenizer(str(default_tokenizer_path()))
     backend = ConstraintBackend(tok)
     reports = []

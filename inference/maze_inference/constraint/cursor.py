@@ -188,8 +188,9 @@ class SuffixWindow:
     line; comment and blank lines are passed over), at most `_WINDOW_LINES` lines, and end-of-text when
     the window reaches the end of the file (then whatever the completion opens must be closed within the
     file). Checking through the end of the block catches what the next line alone cannot: a `try:` with no
-    `except` before the block ends, an `else:` above a later `elif`, a `{` that would take the enclosing
-    block's `}`.
+    `except` before the block ends, an `else:` above a later `elif`. A `{` that takes the enclosing
+    block's `}` still leaves a valid prefix short of the end of the file; the decoder's ending check
+    (the pipeline's final check, `DecodeSettings.ending_check`) refuses that ending.
     `required` = the tokens through the second token of the first code line after the cursor's (`return`
     alone is still a valid prefix of a name like `returns`): if even the empty completion fails there,
     the document is broken at the cursor (a hole) and a completion must repair it (see `CursorConstraint.start`).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -46,6 +46,9 @@ class CompletionRequest:
     deadline: float | None = None  # time.monotonic() value; None = no deadline
     seed: int | None = None
     repository: RepositoryContext | None = None  # other files' excerpts, shown before the current file
+    # The pipeline's final check of an ending (`DecodeSettings.ending_check`); local engines decode with
+    # it, engines elsewhere (the service, vLLM) leave the check to the pipeline afterwards.
+    ending_check: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
 
     @staticmethod
     def deadline_in(seconds: float | None) -> float | None:

@@ -111,6 +111,7 @@ class LocalEngine:
                 suffix=context.suffix[:_SUFFIX_CHARS],
                 guards=request.constrained,
                 must_write=not context.line_prefix.strip() and not context.line_suffix.strip(),
+                ending_check=request.ending_check if request.constrained else None,
             )
             outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
             level = constraint.level if constraint is not None else ConstraintLevel.NONE
@@ -190,7 +191,7 @@ class LocalEngine:
         """The FIM prompt (`prompts.py`, as every engine builds it) and the healed bytes.
 
         Repository context goes first, in the room the file's window leaves (none when the tokenizer
-        has no repository tokens: the shipped v1 model), so it stays put while the user types.
+        has no repository tokens, like the first shipped model), so it stays put while the user types.
 
         Token healing: the cursor usually splits a token (`    ` before `return`, `pri` of `print`), and a
         prompt that ends on such a piece is one the model never saw in training. So the prefix's last
