@@ -45,11 +45,10 @@ async def test_batches_arrive_and_the_report_counts_them(tmp_path: Path) -> None
 async def test_the_worker_runs_at_idle_priority_and_ends_when_cancelled(tmp_path: Path) -> None:
     _workspace(tmp_path, 3 * BATCH_FILES)
     policies: list[int] = []
+    earlier = set(_children())  # other tests' processes, still ending, are not the worker
 
     async def pause() -> None:  # the worker exists now: its policy, then hold the build until cancelled
-        for pid in os.listdir("/proc"):
-            if pid.isdigit() and _parent(pid) == os.getpid():
-                policies.append(os.sched_getscheduler(int(pid)))
+        policies.extend(os.sched_getscheduler(int(pid)) for pid in _children() if pid not in earlier)
         await asyncio.sleep(3600)
 
     task = asyncio.create_task(build_index([tmp_path.as_posix()], IndexLimits(), lambda batch: None, pause=pause))
@@ -59,7 +58,11 @@ async def test_the_worker_runs_at_idle_priority_and_ends_when_cancelled(tmp_path
     with pytest.raises(asyncio.CancelledError):
         await task
     assert policies == [os.SCHED_IDLE]
-    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _parent(pid) == os.getpid()]
+    assert not set(_children()) - earlier
+
+
+def _children() -> list[str]:
+    return [pid for pid in os.listdir("/proc") if pid.isdigit() and _parent(pid) == os.getpid()]
 
 
 def _parent(pid: str) -> int:

@@ -247,10 +247,7 @@ def bench_quality(args: argparse.Namespace) -> int:
         result["context_recall"] = recall
         print("needed name in the repository context (retrieval alone): "
               + ", ".join(f"{language} {share:.0%}" for language, share in recall.items()))
-    print(quality.format_table(result))
-    if "baseline" in result:
-        print(f"\nbaseline model {args.baseline_model}:")
-        print(quality.format_table(result["baseline"]))
+    print(quality.format_table(result))  # with the baseline model's table, when there is one
     print(f"results: {write_json(args.json, 'quality', _command_line(), result)}", file=sys.stderr)
     return 0
 

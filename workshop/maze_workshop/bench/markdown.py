@@ -7,6 +7,7 @@ docs can be reproduced by running that command again.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from maze_workshop.bench import constraint, latency, quality, retrieval, service
@@ -30,9 +31,15 @@ def _latest(folders: list[Path]) -> dict[str, dict]:
                 continue
             name = data.get("name") if isinstance(data, dict) else None
             if name == "quality":
+                baseline = data["result"].get("baseline") or {}
+                tasks = re.search(r"--tasks (\S+)", data["command"])
                 for kind, table in data["result"]["summary"].items():
-                    if kind not in quality_by_kind or path.stat().st_mtime > quality_by_kind[kind][0]:
-                        quality_by_kind[kind] = (path.stat().st_mtime, {**data, "kind_table": table})
+                    # a suite run beside another one (realcode in a crossfile run) is its own row group
+                    key = kind if tasks is None or kind.split("-")[0] == tasks.group(1) else f"{kind} ({tasks.group(1)} run)"
+                    if key not in quality_by_kind or path.stat().st_mtime > quality_by_kind[key][0]:
+                        quality_by_kind[key] = (path.stat().st_mtime, {**data, "kind_table": table,
+                                                                       "baseline_table": baseline.get("summary", {}).get(kind),
+                                                                       "baseline_model": baseline.get("model")})
                 continue
             if name in _NAMES:
                 key = f"{name}@gpu" if data.get("machine", {}).get("gpu") else name
@@ -42,9 +49,14 @@ def _latest(folders: list[Path]) -> dict[str, dict]:
     if quality_by_kind:
         runs = [data for _, data in quality_by_kind.values()]
         commands = sorted({data["command"] for data in runs})
+        baselines = {kind: data for kind, (_, data) in sorted(quality_by_kind.items()) if data["baseline_table"]}
         results["quality"] = {**runs[0], "command": "`; `".join(commands),
                               "result": {"summary": {kind: data["kind_table"] for kind, (_, data) in sorted(quality_by_kind.items())},
                                          "wall_s": sum(data["result"]["wall_s"] for data in runs)}}
+        if baselines:
+            models = sorted({str(data["baseline_model"]) for data in baselines.values()})
+            results["quality"]["result"]["baseline"] = {
+                "model": ", ".join(models), "summary": {kind: data["baseline_table"] for kind, data in baselines.items()}}
     return results
 
 

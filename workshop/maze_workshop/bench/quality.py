@@ -219,4 +219,8 @@ def format_table(result: dict) -> str:
             lines.append(f"| {key} | {decoder} | {s['n']} | {s['exact_match']:.1%} | {s['edit_similarity']:.2f} | "
                          f"{pass_at_1} | {needed} | {s['empty']:.1%} | {s['parse_rate_non_empty']:.1%} | {s['strict_breaks']} | "
                          f"{hole} | {over} | {s['tokens_p50']:.0f} | {s['seconds_p50']:.3f} |")
+    baseline = result.get("baseline")
+    if baseline:
+        lines += ["", f"Baseline model in the same runs ({baseline['model']}):", "",
+                  format_table({"summary": baseline["summary"]})]
     return "\n".join(lines)
