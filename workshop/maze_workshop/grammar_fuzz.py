@@ -50,7 +50,10 @@ THRESHOLD = 0.005  # the issue's target: final-check drops at level `file` below
 
 
 def default_tokenizer_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "inference" / "maze_inference" / "model" / "default" / "tokenizer.json"
+    """The shipped model's tokenizer, as package data (a source checkout and an installed wheel alike)."""
+    from maze_inference.engines.embedded import default_model_dir
+
+    return default_model_dir() / "tokenizer.json"
 
 
 # ---- one generation and the report -------------------------------------------------------------
