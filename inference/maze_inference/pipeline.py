@@ -98,7 +98,7 @@ def context_at(language: Language, text: str, tree: tree_sitter.Tree, offset: in
 
 
 @dataclass
-class _Judge:
+class Judge:
     """Checks candidates against one document region, remembering why they failed."""
 
     region: RegionCheck
@@ -106,6 +106,14 @@ class _Judge:
     breaks: list[Break] = dataclasses.field(default_factory=list)
     loops: int = 0
     seconds: float = 0.0
+    _verdicts: dict[str, Break | None] = dataclasses.field(default_factory=dict)  # the decoder asked first
+
+    def check(self, insertion: str) -> Break | None:
+        """The region check of `insertion`, once per text (the decoder's ending check and the check after it
+        see the same candidate)."""
+        if insertion not in self._verdicts:
+            self._verdicts[insertion] = self.region.check(insertion)
+        return self._verdicts[insertion]
 
     def accept(self, raw: str, *, checked_by_grammar: bool) -> str | None:
         started = time.perf_counter()
@@ -116,7 +124,7 @@ class _Judge:
             if loop_start(insertion) is not None:
                 self.loops += 1
                 return None
-            verdict = self.region.check(insertion)
+            verdict = self.check(insertion)
             if verdict is not None:
                 self.breaks.append(verdict)
                 return None
@@ -130,7 +138,7 @@ class _Judge:
         started = time.perf_counter()
         try:
             insertion = postprocess(raw, self.context, checked_by_grammar=True)
-            return insertion is None or not insertion.strip() or self.region.check(insertion) is None
+            return insertion is None or not insertion.strip() or self.check(insertion) is None
         finally:
             self.seconds += time.perf_counter() - started
 
@@ -138,6 +146,15 @@ class _Judge:
         if self.breaks:
             return DropReason.PARSE_ERROR
         return DropReason.LOOP if self.loops else DropReason.EMPTY
+
+
+def judge_at(language: Language, source: bytes, tree: tree_sitter.Tree, byte_offset: int,
+             context: CursorContext) -> Judge:
+    """The final check of one request: the region from the grammar's restart point through the suffix window."""
+    region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
+    region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
+    return Judge(RegionCheck(language, source, region_around(tree, source, byte_offset, region_start, region_end)),
+                 context)
 
 
 async def complete_at(
@@ -157,10 +174,7 @@ async def complete_at(
     context = context_at(language, text, tree, offset, byte_offset=byte_offset, indent_unit=indent_unit,
                          settings=settings)
     context_ms = (time.perf_counter() - started) * 1e3
-    region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
-    region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
-    judge = _Judge(RegionCheck(language, source, region_around(tree, source, byte_offset, region_start, region_end)),
-                   context)
+    judge = judge_at(language, source, tree, byte_offset, context)
     request = CompletionRequest(
         context=context,
         max_tokens=settings.max_tokens,

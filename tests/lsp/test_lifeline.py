@@ -67,9 +67,7 @@ def test_exits_when_stdin_closes() -> None:
     try:
         _initialize(client, os.getpid())
         client.open("file:///tmp/lifeline.py", "python", "def f(x):\n    return x\n")
-        assert client.proc.stdin is not None
-        client.proc.stdin.close()
-        assert _exit_code(client.proc, 10) is not None, "the server kept running after its stdin closed"
+        _close_stdin_and_expect_exit(client)
     finally:
         if client.proc.poll() is None:
             client.proc.kill()
@@ -86,12 +84,16 @@ def test_exits_when_stdin_closes_during_a_long_generation() -> None:
         client.open(uri, "python", "values = [\n" + "".join(f"    {i},\n" for i in range(1, 40)) + "    \n]\n")
         client.inline(uri, 40, 4)
         time.sleep(0.3)
-        assert client.proc.stdin is not None
-        client.proc.stdin.close()
-        assert _exit_code(client.proc, 10) is not None, "the server kept running after its stdin closed"
+        _close_stdin_and_expect_exit(client)
     finally:
         if client.proc.poll() is None:
             client.proc.kill()
+
+
+def _close_stdin_and_expect_exit(client: StdioClient) -> None:
+    assert client.proc.stdin is not None
+    client.proc.stdin.close()
+    assert _exit_code(client.proc, 10) is not None, "the server kept running after its stdin closed"
 
 
 def test_process_alive() -> None:

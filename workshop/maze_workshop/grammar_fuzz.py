@@ -9,7 +9,7 @@ does not: a grammar bug, or occasionally a tree-sitter quirk.
 
 The path is the engines' own: `extract_context` → `ConstraintBackend.at_cursor` → `decode` (the
 model's logits, lazy masking, suffix-aware ends, block-mode cuts), then the completion is inserted and
-checked with `final_check.adds_parse_error`, as the pipeline does. Only the prompt is skipped (the
+checked with the pipeline's own final check (`pipeline.judge_at`). Only the prompt is skipped (the
 model is random, so a FIM prompt would tell it nothing) and token healing with it.
 
 Cursor positions come from the accept corpora (`grammars/corpora/<lang>/accept/`): line ends, the
@@ -36,12 +36,13 @@ from maze_inference.context import CursorContext, Mode, extract_context
 from maze_inference.decoding import DecodeSettings, decode
 from maze_inference.document import Document
 from maze_inference.languages import LANGUAGES, Language, get_language
+from maze_inference.pipeline import judge_at
 from maze_inference.postprocess import postprocess
 from maze_inference.tokenization import ModelTokenizer, load_tokenizer
 
 from maze_workshop.grammar_fuzz_model import FuzzModel, grammar_literals
 from maze_workshop.grammar_fuzz_positions import Draw, corpus_positions, draws
-from maze_workshop.grammar_fuzz_verdict import classify, describe_error, final_check
+from maze_workshop.grammar_fuzz_verdict import classify, describe_error
 
 log = logging.getLogger(__name__)
 
@@ -231,13 +232,14 @@ class Fuzzer:
         constraint = self.backend.at_cursor(context)
         if self.join == "strict":
             strict_join(constraint, tok, document.text[position.offset :])
+        judge = judge_at(language, document.source, document.tree, byte_offset, context)
         settings = DecodeSettings(
             max_tokens=draw.line_tokens if context.mode is Mode.LINE else self.max_tokens,
             temperature=0.0,  # the model samples (see `FuzzModel`)
             mode=context.mode,
             block_indent=len(context.current_indent) if context.mode is Mode.BLOCK else 0,
-            ending_check=self.ending_check(document, byte_offset, context, constraint.active)
-            if self.join == "engine" else None,
+            # what the pipeline hands the local engines (`CompletionRequest.ending_check`)
+            ending_check=judge.ending_passes if self.join == "engine" and constraint.active else None,
         )
         self.model.reseed(draw.noise_seed, draw.temperature)
         prompt = tok.encode(context.prefix[-64:])[-4:]
@@ -245,27 +247,16 @@ class Fuzzer:
         result = Generation(draw, context, constraint.level.value, outcome.finish_reason.value, outcome.text)
         if not outcome.text.strip():
             return result
-        if final_check(language, document, byte_offset, context, outcome.text):
+        if judge.check(outcome.text) is not None:
             result.dropped, result.inserted = "raw", outcome.text
         else:
             shown = postprocess(outcome.text, context, checked_by_grammar=constraint.active)
-            if shown is not None and shown != outcome.text and final_check(language, document, byte_offset, context,
-                                                                           shown):
+            if shown is not None and shown != outcome.text and judge.check(shown) is not None:
                 result.dropped, result.inserted = "postprocessed", shown
         if result.dropped is not None:
             edited = self.edited(result)
             result.cause = classify(language, context, edited) if result.level == "file" else result.level
         return result
-
-    def ending_check(self, document: Document, byte_offset: int, context: CursorContext,
-                     graded: bool) -> Callable[[str], bool]:
-        """What the pipeline hands the local engines (`CompletionRequest.ending_check`): would the final
-        check pass this ending, as post-processing would insert it?"""
-        def passes(raw: str) -> bool:
-            shown = postprocess(raw, context, checked_by_grammar=graded)
-            return shown is None or not shown.strip() or not final_check(self.language, document, byte_offset,
-                                                                         context, shown)
-        return passes
 
     def edited(self, result: Generation) -> str:
         position = result.draw.position

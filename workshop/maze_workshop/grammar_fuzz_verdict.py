@@ -1,4 +1,4 @@
-"""Judging one fuzz generation: whether the pipeline's final check drops the completion, which parse
+"""Judging one fuzz generation (whether the final check drops it is the pipeline's own `Judge`): which parse
 error a reader should look at, and whose fault the drop is (`classify`: the grammar's, a context rule
 the grammar does not track, or the decoder's end), which is what separates grammar bugs from the rest.
 """
@@ -8,18 +8,7 @@ from __future__ import annotations
 import warnings
 
 from maze_inference.context import CursorContext
-from maze_inference.document import Document
-from maze_inference.final_check import adds_parse_error
 from maze_inference.languages import Language
-
-
-def final_check(language: Language, document: Document, byte_offset: int, context: CursorContext,
-                insertion: str) -> bool:
-    """Whether the pipeline's final check drops `insertion` (the one place this module calls it)."""
-    region_start = byte_offset - len(context.grammar_text.encode("utf-8"))
-    region_end = byte_offset + len(context.suffix[:512].encode("utf-8"))
-    return adds_parse_error(language, document.source, document.tree, byte_offset, insertion, region_start,
-                            region_end)
 
 
 def describe_error(language: Language, source: bytes, around: int) -> str:

@@ -111,7 +111,7 @@ class LocalEngine:
                 suffix=context.suffix[:_SUFFIX_CHARS],
                 guards=request.constrained,
                 must_write=not context.line_prefix.strip() and not context.line_suffix.strip(),
-                ending_check=request.ending_check if request.constrained else None,
+                ending_check=request.ending_check if constraint is not None and constraint.active else None,
             )
             outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
             level = constraint.level if constraint is not None else ConstraintLevel.NONE

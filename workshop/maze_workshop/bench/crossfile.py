@@ -29,7 +29,7 @@ from maze_inference.workspace.scan import index_files, scan, symbols_of
 from maze_inference.workspace.symbols import Kind
 from tree_sitter import Node
 
-from maze_workshop.bench.realcode import REALCODE_LANGUAGES, code_lines, language_named, source_files
+from maze_workshop.bench.realcode import REALCODE_LANGUAGES, code_lines, language_named, shuffled_texts
 from maze_workshop.bench.tasks import Task
 
 KINDS = ("after_receiver", "name", "after_indent")
@@ -136,16 +136,8 @@ def _kind(line: str, column: int, indent: int) -> str:
 def package_tasks(folder: Path, language_id: str, per_kind: int, rng: random.Random) -> list[Task]:
     language = language_named(language_id)
     package = Package(folder)
-    files = source_files(folder, language)
-    rng.shuffle(files)
     chosen: dict[str, list[Task]] = {kind: [] for kind in KINDS}
-    for path in files:
-        if all(len(chosen[kind]) >= per_kind for kind in KINDS):
-            break
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+    for path, text in shuffled_texts(folder, language, rng, lambda: all(len(chosen[k]) >= per_kind for k in KINDS)):
         taken = dict.fromkeys(KINDS, 0)
         lines_used: set[int] = set()
         root = language.new_parser().parse(text.encode("utf-8")).root_node

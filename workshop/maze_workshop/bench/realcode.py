@@ -13,7 +13,7 @@ The expected completion is what was removed. All are single-line completions (mo
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from maze_inference.languages import LANGUAGES, Language
@@ -39,6 +39,20 @@ def source_files(root: Path, language: Language) -> list[Path]:
     found = [p for ext in language.extensions for p in root.rglob(f"*{ext}") if p.is_file()]
     return sorted(p for p in found if p.stat().st_size <= MAX_FILE_BYTES and "test" not in p.name.lower()
                   and not p.name.endswith(".d.ts") and not _SKIP_PARTS & set(p.relative_to(root).parts))
+
+
+def shuffled_texts(root: Path, language: Language, rng: random.Random,
+                   full: Callable[[], bool]) -> Iterator[tuple[Path, str]]:
+    """The language's readable source files under `root` and their text, in `rng`'s order, until `full()`."""
+    files = source_files(root, language)
+    rng.shuffle(files)
+    for path in files:
+        if full():
+            return
+        try:
+            yield path, path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
 
 
 def code_lines(language: Language, text: str) -> Iterator[tuple[int, int, str]]:
@@ -80,16 +94,8 @@ def tasks_for_language(root: Path, language_id: str, per_kind: int, seed: int) -
     """Up to `per_kind` positions of each kind from the files under `root` (all of one language)."""
     language = language_named(language_id)
     rng = random.Random(f"{seed}:{language_id}")
-    files = source_files(root, language)
-    rng.shuffle(files)
     chosen: dict[str, list[Task]] = {kind: [] for kind in KINDS}
-    for path in files:
-        if all(len(chosen[kind]) >= per_kind for kind in KINDS):
-            break
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+    for path, text in shuffled_texts(root, language, rng, lambda: all(len(chosen[k]) >= per_kind for k in KINDS)):
         lines = text.split("\n")
         candidates = list(code_lines(language, text))
         rng.shuffle(candidates)
