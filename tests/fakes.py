@@ -8,11 +8,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import sys
 import types
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -80,6 +82,7 @@ class _Request:
     prompt: list[int]
     output: list[int] = field(default_factory=list)  # the list object the processor holds a reference to
     finished: bool = False
+    tops: list[list[tuple[int, float]]] = field(default_factory=list)  # per token: the raw top choices, logits
 
 
 class FakeVLLMPersistentBatch:
@@ -101,6 +104,7 @@ class FakeVLLMPersistentBatch:
         self._moved: list[tuple[int, int, FakeMoveDirectionality]] = []
         self._pending: dict[str, int] = {}  # async scheduling: rid -> real id behind the trailing -1
         self._ids = itertools.count()
+        self.first_only: dict[str, NDArray[np.int32]] = {}  # the last step's first-choice-only tokens, by request
 
     # ---- scheduler side --------------------------------------------------------------------------
 
@@ -160,7 +164,10 @@ class FakeVLLMPersistentBatch:
         if repair_before_apply:
             self._repair_placeholders()
         masks = np.zeros((len(self.rows), words), dtype=np.int32)
-        used = state.fill(len(self.rows), masks)
+        first_only = np.zeros_like(masks)
+        used = state.fill(len(self.rows), masks, first_only)
+        self.first_only = {r.rid: first_only[i] for i, r in enumerate(self.rows[:used])
+                           if r is not None and state.first_only_used}
         for index, request in enumerate(self.rows):
             if request is None or request.finished:
                 continue
@@ -210,6 +217,7 @@ class FakeVLLMSamplingParamsFull:
     seed: int | None = None
     stop: list[str] = field(default_factory=list)
     extra_args: dict[str, Any] | None = None
+    logprobs: int | None = None
     output_kind: FakeRequestOutputKind = FakeRequestOutputKind.CUMULATIVE
 
 
@@ -218,12 +226,73 @@ class FakeAsyncEngineArgs:
         self.kwargs = kwargs
 
 
+@dataclass(frozen=True)
+class FakeLogprob:
+    """vLLM's `Logprob`: the rank is what maze reads."""
+
+    logprob: float
+    rank: int
+
+
 @dataclass
 class FakeCompletionOutput:
     text: str
     token_ids: list[int]
     finish_reason: str | None
     stop_reason: str | int | None
+    logprobs: list[dict[int, FakeLogprob]] | None = None
+
+
+class FakeVLLMGreedyModel:
+    """vLLM's GPU forward pass and greedy sampler, played by the shipped model on CPU (onnxruntime).
+
+    The logits come from the same ONNX model the embedded engine runs, so the vLLM path's prompt,
+    processor masks and replay can be compared token for token with the local engine's. Sampling is
+    vLLM's greedy: the argmax over the processed logits, where a first-choice-only token
+    (`ConstrainedBatch.fill`) counts only if it is the argmax of the raw logits; the raw top choices are
+    recorded as vLLM's raw log-probabilities would rank them.
+    """
+
+    def __init__(self, model_dir: str, top: int = 4) -> None:
+        from maze_inference.engines.embedded import OnnxLogitsModel, read_model_config
+
+        self.model = OnnxLogitsModel(Path(model_dir), read_model_config(Path(model_dir)), threads=2)
+        self.top = top
+        # the request and ids the model's KV cache holds, and how many of them the first prompt had
+        self._last: tuple[str, list[int], int] | None = None
+
+    def sample(self, request: _Request, mask: NDArray[np.int32] | None, first_only: NDArray[np.int32] | None) -> int:
+        from maze_inference.engines.vllm import allowed_tokens
+
+        ids = request.prompt + [t for t in request.output if t >= 0]
+        last = self._last
+        if last is not None and last[0] == request.rid and last[1] == ids[:-1]:
+            logits = self.model.step(ids[-1])  # as the local loop runs: the prompt once, then a token a step
+            base = last[2]
+        elif last is not None and last[2] < len(ids) <= len(last[1]) and last[1][: len(ids)] == ids:
+            logits, base = self._resume(ids), last[2]
+        else:
+            logits, base = self.model.prefill(ids), len(ids)
+        self._last = (request.rid, ids, base)
+        logits = np.array(logits, copy=True)
+        request.tops.append([(t, float(logits[t])) for t in np.argsort(-logits, kind="stable")[: self.top]])
+        if mask is not None:
+            vocab = logits.shape[0]
+            allowed = allowed_tokens(mask, vocab)
+            first = int(np.argmax(logits))
+            if first_only is not None and allowed_tokens(first_only, vocab)[first]:
+                allowed[first] = True
+            logits[~allowed] = -np.inf
+        return int(np.argmax(logits))
+
+    def _resume(self, ids: list[int]) -> NDArray[np.float32]:
+        """A generation resumed from its own tokens: the cache cut back to them and the last one stepped again,
+        so the logits are the ones the first pass computed (vLLM's prefix cache serves the same prefix)."""
+        cache = self.model.cache
+        self.model._keep(len(ids) - 1)
+        cache.ids = ids[:-1]
+        cache.canonical = min(cache.canonical, (len(ids) - 1) // cache.chunk * cache.chunk)
+        return self.model.step(ids[-1])
 
 
 @dataclass
@@ -245,6 +314,7 @@ class FakeVLLMAsyncLLM:
 
     instances: ClassVar[list[FakeVLLMAsyncLLM]] = []
     step_delay_s = 0.001
+    greedy_model: ClassVar[FakeVLLMGreedyModel | None] = None  # set: the shipped model samples greedily
 
     def __init__(self, args: FakeAsyncEngineArgs) -> None:
         from maze_inference.constraint.cursor import ConstraintBackend
@@ -256,15 +326,21 @@ class FakeVLLMAsyncLLM:
         path = self.args["model"]
         self.tokenizer = load_tokenizer(f"{path}/tokenizer.json")
         eos = self.tokenizer.eos_id
+        shape = json.loads((Path(path) / "maze_model.json").read_text())  # the shipped model's config stands in
+        hf_config = types.SimpleNamespace(eos_token_id=eos, architectures=["Qwen2ForCausalLM"],
+                                          hidden_size=shape["hidden_size"], num_hidden_layers=shape["num_layers"],
+                                          num_attention_heads=shape["hidden_size"] // shape["head_dim"],
+                                          num_key_value_heads=shape["num_kv_heads"], vocab_size=shape["vocab_size"])
         self.model_config = types.SimpleNamespace(model=path, tokenizer=path,
                                                   max_model_len=self.args.get("max_model_len") or 1024,
-                                                  hf_config=types.SimpleNamespace(eos_token_id=eos))
+                                                  hf_config=hf_config)
         self.state = ConstrainedBatch(ConstraintBackend(self.tokenizer), [eos])
         self.batch = FakeVLLMPersistentBatch(async_scheduling=bool(self.args.get("async_scheduling")))
         self.live: dict[str, tuple[_Request, FakeVLLMSamplingParamsFull, asyncio.Queue[FakeRequestOutput]]] = {}
         self._incoming: dict[str, tuple[FakeVLLMSamplingParamsFull, list[int], asyncio.Queue[FakeRequestOutput]]] = {}
         self._leaving: list[_Request] = []
         self.aborted: list[str] = []
+        self.prompts: list[list[int]] = []  # every prompt given to `generate`, in order
         self.widest_step = 0  # most requests sampled together in one step
         self._stepper: asyncio.Task[None] | None = None
         self.shut_down = False
@@ -277,6 +353,7 @@ class FakeVLLMAsyncLLM:
     async def generate(self, prompt: dict[str, Any], params: FakeVLLMSamplingParamsFull,
                        request_id: str) -> AsyncIterator[FakeRequestOutput]:
         assert prompt["prompt_token_ids"], "an empty prompt"
+        self.prompts.append(list(prompt["prompt_token_ids"]))
         queue: asyncio.Queue[FakeRequestOutput] = asyncio.Queue()
         self._incoming[request_id] = (params, list(prompt["prompt_token_ids"]), queue)
         if self._stepper is None or self._stepper.done():
@@ -311,6 +388,8 @@ class FakeVLLMAsyncLLM:
         vocab, eos = self.tokenizer.vocab_size, self.tokenizer.eos_id
 
         def sample(request: _Request, mask: NDArray[np.int32] | None) -> int:
+            if self.greedy_model is not None:
+                return self.greedy_model.sample(request, mask, self.batch.first_only.get(request.rid))
             if mask is None:
                 return int(rng.integers(1, vocab))
             allowed = np.flatnonzero(allowed_tokens(mask, vocab))
@@ -357,11 +436,14 @@ class FakeVLLMAsyncLLM:
                 text, finish, stop_reason = text[: text.index(stop)], "stop", stop
         if finish is None and len(ids) >= params.max_tokens:
             finish = "length"
+        request = self.live[rid][0]
+        logprobs = [{t: FakeLogprob(score, rank) for rank, (t, score) in enumerate(top[: params.logprobs], 1)}
+                    for top in request.tops[: len(ids)]] if params.logprobs and request.tops else None
         if params.output_kind is FakeRequestOutputKind.DELTA:
             before = self.tokenizer.decode([t for t in ids[:sent] if t != eos])
             piece = FakeCompletionOutput(text[len(before):], ids[sent:], finish, stop_reason)
         else:
-            piece = FakeCompletionOutput(text, ids, finish, stop_reason)
+            piece = FakeCompletionOutput(text, ids, finish, stop_reason, logprobs)
         return FakeRequestOutput(rid, [piece], finish is not None)
 
 
@@ -369,7 +451,7 @@ class FakeVLLMAsyncLLM:
 def fake_vllm_modules() -> Iterator[None]:
     """vLLM's importable surface as maze uses it: `vllm.SamplingParams`, `AsyncLLM`, the processor base."""
     names = ["vllm", "vllm.v1", "vllm.v1.sample", "vllm.v1.sample.logits_processor", "vllm.sampling_params",
-             "vllm.engine", "vllm.engine.arg_utils", "vllm.v1.engine", "vllm.v1.engine.async_llm"]
+             "vllm.engine", "vllm.engine.arg_utils", "vllm.v1.engine", "vllm.v1.engine.async_llm", "vllm.platforms"]
     saved = {name: sys.modules.get(name) for name in names}
     modules = {name: types.ModuleType(name) for name in names}
     leaf = modules["vllm.v1.sample.logits_processor"]
@@ -380,6 +462,8 @@ def fake_vllm_modules() -> Iterator[None]:
     modules["vllm.sampling_params"].RequestOutputKind = FakeRequestOutputKind  # type: ignore[attr-defined]
     modules["vllm.engine.arg_utils"].AsyncEngineArgs = FakeAsyncEngineArgs  # type: ignore[attr-defined]
     modules["vllm.v1.engine.async_llm"].AsyncLLM = FakeVLLMAsyncLLM  # type: ignore[attr-defined]
+    modules["vllm.platforms"].current_platform = types.SimpleNamespace(  # type: ignore[attr-defined]
+        get_device_name=lambda device_id=0: "stand-in GPU (CPU)")
     sys.modules.update(modules)
     try:
         yield

@@ -11,7 +11,7 @@ loop (to stop early) and the pipeline (to never show what they forbid).
 from __future__ import annotations
 
 _CLOSERS = frozenset(")]}>\"'`;,: \t")
-_EXIT_CLOSERS = frozenset(")]}")
+EXIT_CLOSERS = frozenset(")]}")  # closers whose re-typing means the model closes what the editor closed
 REPEATS = 3  # copies in a row that make a loop
 MIN_UNIT = 2
 
@@ -47,9 +47,9 @@ def loop_at_end(text: str) -> int | None:
     copy starts, or, for whole lines repeated, where it ends (the first copy of a line may be right)."""
     for size in range(MIN_UNIT, len(text) // REPEATS + 1):
         unit = text[-size:]
-        if not any(ch.isalnum() for ch in unit):
-            continue
-        if all(text[-(k + 1) * size : len(text) - k * size] == unit for k in range(1, REPEATS)):
+        # the slice comparisons first: this runs per token per row in the vLLM processor
+        if all(text[-(k + 1) * size : len(text) - k * size] == unit for k in range(1, REPEATS)) \
+                and any(ch.isalnum() for ch in unit):
             start = len(text) - REPEATS * size
             # The loop may have begun earlier, part-way into a unit: `0, 0, 0` is `, 0` from after the first 0.
             while start > 0 and text[start - 1] == text[start - 1 + size]:
@@ -80,6 +80,6 @@ def retypes_suffix(piece: str, suffix: str) -> bool:
     if suffix.startswith(piece):
         return True
     shared = 0
-    while shared < min(len(piece), len(suffix)) and piece[shared] == suffix[shared] and piece[shared] in _EXIT_CLOSERS:
+    while shared < min(len(piece), len(suffix)) and piece[shared] == suffix[shared] and piece[shared] in EXIT_CLOSERS:
         shared += 1
     return shared > 0

@@ -14,6 +14,8 @@ from pathlib import Path
 import llguidance
 import tokenizers
 
+from maze_inference.healing import HealIndex
+
 
 class ModelTokenizer:
     def __init__(self, tokenizer_json: str, *, eos_token: str = "<|endoftext|>") -> None:
@@ -29,6 +31,11 @@ class ModelTokenizer:
             b"" if self.llg.is_special_token(i) else self.llg.decode_bytes([i]) for i in range(self.vocab_size)
         )
         self.newline_ids = frozenset(i for i, b in enumerate(self.token_bytes) if b"\n" in b)
+
+    @functools.cached_property
+    def heal_index(self) -> HealIndex:
+        """Built on first use: a sort of the vocabulary that only token healing needs."""
+        return HealIndex(self.token_bytes)
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs: str) -> ModelTokenizer:

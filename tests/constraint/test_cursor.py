@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel
 from maze_inference.context import CursorContext, extract_context
-from maze_inference.decoding import allowed_from_bitmask
+from maze_inference.decode_run import allowed_from_bitmask
 from maze_inference.document import Document
 from maze_inference.engines.embedded import default_model_dir
 from maze_inference.languages import get_language
@@ -84,6 +84,16 @@ def test_go_brace_language() -> None:
     c.start()
     assert c.joins_suffix(" 1")
     assert not c.joins_suffix(" 1 }")
+
+
+def test_text_after_an_item_on_its_line_continues_it() -> None:
+    """`export { a } fr‸`: tree-sitter cuts the line after a MISSING `;`; the grammar must still read the
+    export, where only `from` and a string may follow (`from(...)` alone is a call, in the export an error)."""
+    c = backend().at_cursor(context("typescript", "export { fetchBaseQuery } fr‸\n"))
+    assert c.level is ConstraintLevel.FILE
+    c.start()
+    assert c.joins_suffix("om './fetchBaseQuery';")
+    assert not c.accepts_text("om('./fetchBaseQuery')")
 
 
 def test_lazy_check_agrees_with_the_full_mask() -> None:

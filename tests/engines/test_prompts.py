@@ -9,7 +9,7 @@ import pytest
 from maze_inference.context import extract_context
 from maze_inference.document import Document
 from maze_inference.engines.embedded import default_model_dir
-from maze_inference.engines.vllm import fim_prompt
+from maze_inference.engines.prompting import cursor_prompt
 from maze_inference.languages import get_language
 from maze_inference.prompts import (
     ContextFile,
@@ -30,6 +30,11 @@ BODY = "".join(f"def f{i}(x):\n    return x * {i}\n\n" for i in range(400))
 @pytest.fixture(scope="module")
 def tokenizer() -> ModelTokenizer:
     return load_tokenizer(str(default_model_dir() / "tokenizer.json"))
+
+
+def fim_prompt(tok: ModelTokenizer, fim: FimIds, ctx, window: PromptWindow, max_positions: int = 1 << 20) -> list[int]:
+    """The prompt every engine sends (`engines/prompting.py`), for a model of `max_positions` positions."""
+    return cursor_prompt(tok, fim, ctx, window, None, max_positions, 16).ids
 
 
 def context(prefix: str, suffix: str):
@@ -73,7 +78,7 @@ def test_the_prompt_does_not_depend_on_earlier_requests(tokenizer: ModelTokenize
 def test_a_short_context_model_gets_a_shrunk_window(tokenizer: ModelTokenizer) -> None:
     window = PromptWindow(2048, 512, 2048).fitted(1024 - 16)
     fim = FimIds.resolve(FimFormat(), tokenizer.hf.token_to_id)
-    prompt = fim_prompt(tokenizer, fim, context(BODY + "y = f1(", ")\n" + BODY), window)
+    prompt = fim_prompt(tokenizer, fim, context(BODY + "y = f1(", ")\n" + BODY), PromptWindow(2048, 512, 2048), 1024)
     assert len(prompt) <= 1024 - 16
     assert window.prefix_tokens > 4 * window.suffix_tokens - 8  # the proportions are kept
     assert PromptWindow().fitted(100_000) == PromptWindow()

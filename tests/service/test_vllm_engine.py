@@ -433,6 +433,10 @@ async def test_the_service_over_the_vllm_engine(fake_vllm, make_app) -> None:
         response = await http.post("/v1/complete", json={"prefix": "def f(a):\n    return ", "suffix": "\n",
                                                          "language": "python", "max_tokens": 8})
         assert response.status_code == 200 and response.json()["engine"] == "vllm"
+        info = (await http.get("/health")).json()["model_info"]  # the shape a benchmark was measured on
+        assert info["hidden_size"] > 0 and info["num_layers"] > 0 and info["num_heads"] >= info["num_kv_heads"] > 0
+        assert info["vocab_size"] == 8192 and info["device"] == "stand-in GPU (CPU)"
+        assert not any("/" in str(value) for value in info.values())  # no host paths on the open endpoint
         response = await http.post("/v1/generate", json={"prompt": "x", "language": "typescript", "grammar": FREE,
                                                          "max_tokens": 40, "stream": True})
         assert response.status_code == 200 and "event: done" in response.text

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from maze_inference.engines.local import LoadedModel, LocalEngine
+from maze_inference.engines.model_info import ModelInfo
 from maze_inference.engines.prefix_cache import PrefixCache
 from maze_inference.errors import EngineUnavailable
 from maze_inference.prompts import FimFormat, PromptWindow
@@ -116,4 +117,6 @@ class EmbeddedEngine(LocalEngine):
         model = OnnxLogitsModel(self.model_dir, config, self.threads)
         fim = FimFormat(**config.get("fim", {}))
         log.info("embedded engine: %s (%s params, %s layers)", self.model_dir, config.get("params"), config["num_layers"])
-        return LoadedModel.build(model, tokenizer, fim, int(config.get("max_positions", 1024)))
+        heads = config["hidden_size"] // config["head_dim"] if config.get("head_dim") and config.get("hidden_size") else None
+        info = ModelInfo.from_hf_config(config, num_heads=heads, vocab_size=tokenizer.vocab_size, device="cpu")
+        return LoadedModel.build(model, tokenizer, fim, int(config.get("max_positions", 1024)), info)

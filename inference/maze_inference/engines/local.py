@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel
-from maze_inference.context import CursorContext, Mode
+from maze_inference.context import Mode
 from maze_inference.decoding import DecodeOutcome, DecodeSettings, LogitsModel, decode
 from maze_inference.engines.base import (
     CompletionRequest,
@@ -28,15 +28,15 @@ from maze_inference.engines.base import (
     check_parameters,
     whole_text,
 )
+from maze_inference.engines.model_info import ModelInfo
+from maze_inference.engines.prompting import cursor_prompt, decode_settings
 from maze_inference.errors import EngineUnavailable, MazeError
-from maze_inference.prompts import FimFormat, FimIds, PromptWindow, fim_layout, prefix_tokens, suffix_tokens
+from maze_inference.prompts import FimFormat, FimIds, PromptWindow
 from maze_inference.tokenization import ModelTokenizer
-from maze_inference.workspace.repository import RepositoryContext, context_tokens
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-_SUFFIX_CHARS = 2000  # what the decode loop compares re-typed text with
 
 
 @dataclass
@@ -46,11 +46,13 @@ class LoadedModel:
     backend: ConstraintBackend
     fim: FimIds
     max_positions: int
+    info: ModelInfo | None = None
 
     @classmethod
-    def build(cls, model: LogitsModel, tokenizer: ModelTokenizer, fim: FimFormat, max_positions: int) -> LoadedModel:
+    def build(cls, model: LogitsModel, tokenizer: ModelTokenizer, fim: FimFormat, max_positions: int,
+              info: ModelInfo | None = None) -> LoadedModel:
         return cls(model, tokenizer, ConstraintBackend(tokenizer), FimIds.resolve(fim, tokenizer.hf.token_to_id),
-                   max_positions)
+                   max_positions, info)
 
 
 class LocalEngine:
@@ -80,6 +82,10 @@ class LocalEngine:
     def ready(self) -> bool:
         return self._loaded is not None
 
+    @property
+    def model_info(self) -> ModelInfo | None:
+        return self._loaded.info if self._loaded is not None else None
+
     async def load(self) -> None:
         async with self._load_lock:
             if self._loaded is not None:
@@ -99,21 +105,11 @@ class LocalEngine:
         def work(cancel: threading.Event) -> tuple[DecodeOutcome, ConstraintLevel, float]:
             context = request.context
             constraint = loaded.backend.at_cursor(context) if request.constrained else None
-            prompt, heal = self._fim_prompt(loaded, context, request.max_tokens, request.repository)
-            settings = DecodeSettings(
-                max_tokens=request.max_tokens,
-                temperature=request.temperature,
-                mode=context.mode,
-                block_indent=_block_indent(context),
-                stop=request.stop,
-                seed=request.seed,
-                heal=heal,
-                suffix=context.suffix[:_SUFFIX_CHARS],
-                guards=request.constrained,
-                must_write=not context.line_prefix.strip() and not context.line_suffix.strip(),
-                ending_check=request.ending_check if constraint is not None and constraint.active else None,
-            )
-            outcome = decode(loaded.model, loaded.tokenizer, prompt, constraint, settings, cancel, request.deadline)
+            prompt = cursor_prompt(loaded.tokenizer, loaded.fim, context, self.window, request.repository,
+                                   loaded.max_positions, request.max_tokens)
+            settings = decode_settings(request, prompt.heal, active=constraint is not None and constraint.active)
+            outcome = decode(loaded.model, loaded.tokenizer, prompt.ids, constraint, settings, cancel,
+                             request.deadline)
             level = constraint.level if constraint is not None else ConstraintLevel.NONE
             setup = constraint.stats.setup_ms if constraint is not None else 0.0
             return outcome, level, setup
@@ -185,30 +181,6 @@ class LocalEngine:
             log.exception("%s engine failed during generation", self.name)
             self._loaded = None  # the next attempt reloads from disk (the user may have repaired the model)
             raise EngineUnavailable(f"{self.name} engine failed: {type(exc).__name__}: {exc}") from exc
-
-    def _fim_prompt(self, loaded: LoadedModel, context: CursorContext, max_new: int,
-                    repository: RepositoryContext | None = None) -> tuple[list[int], bytes]:
-        """The FIM prompt (`prompts.py`, as every engine builds it) and the healed bytes.
-
-        Repository context goes first, in the room the file's window leaves (none when the tokenizer
-        has no repository tokens, like the first shipped model), so it stays put while the user types.
-
-        Token healing: the cursor usually splits a token (`    ` before `return`, `pri` of `print`), and a
-        prompt that ends on such a piece is one the model never saw in training. So the prefix's last
-        token is taken off the prompt and the output is made to start with its bytes instead.
-        """
-        tok = loaded.tokenizer
-        room = max(16, loaded.max_positions - max_new)
-        window = self.window.fitted(room)
-        suffix_ids = suffix_tokens(tok.encode, context.suffix, window)
-        prefix_ids = prefix_tokens(tok.encode, context.prefix, context.prefix_start, window)
-        heal = tok.token_bytes[prefix_ids.pop()] if prefix_ids else b""
-        layout = fim_layout(loaded.fim, prefix_ids, suffix_ids)
-        return context_tokens(loaded.fim, tok.encode, repository, room - len(layout) - 1) + layout, heal
-
-
-def _block_indent(context: CursorContext) -> int:
-    return len(context.current_indent) if context.mode is Mode.BLOCK else 0
 
 
 def _timings(outcome: DecodeOutcome, setup_ms: float, started: float) -> Timings:

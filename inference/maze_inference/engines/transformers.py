@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from maze_inference.engines.local import LoadedModel, LocalEngine
+from maze_inference.engines.model_info import ModelInfo
 from maze_inference.engines.prefix_cache import PrefixCache
 from maze_inference.errors import EngineUnavailable
 from maze_inference.prompts import FimFormat, PromptWindow
@@ -96,4 +97,6 @@ class TransformersEngine(LocalEngine):
         tokenizer = ModelTokenizer.from_file(tokenizer_json, eos_token=eos)
         max_positions = int(getattr(model.config, "max_position_embeddings", 4096))
         log.info("transformers engine: %s on %s (%s)", self.model_dir, device, dtype)
-        return LoadedModel.build(TorchLogitsModel(model, device), tokenizer, self.fim, max_positions)
+        gpu = torch.cuda.get_device_name(torch.device(device)) if device.startswith("cuda") else device
+        info = ModelInfo.from_hf_config(model.config, params=sum(p.numel() for p in model.parameters()), device=gpu)
+        return LoadedModel.build(TorchLogitsModel(model, device), tokenizer, self.fim, max_positions, info)

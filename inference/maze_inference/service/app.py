@@ -40,6 +40,7 @@ from maze_inference.engines.base import (
     GenerateResult,
 )
 from maze_inference.engines.lifecycle import EngineLifecycle, EngineState
+from maze_inference.engines.model_info import model_info
 from maze_inference.errors import EngineTimeout
 from maze_inference.languages import SUPPORTED_NAMES, Language, get_language
 from maze_inference.pipeline import Completion, CompletionSettings, complete_at
@@ -239,6 +240,7 @@ class Service:
             warm=engine.ready,
             engine=engine.name,
             model=public_model_name(engine.model_name),
+            model_info=model_info(engine),
             languages=list(SUPPORTED_NAMES),
             grammars=list(available_grammars()),
             uptime_s=round(time.monotonic() - self.started, 3),

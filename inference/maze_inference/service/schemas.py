@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from maze_inference.engines.base import SEED_LIMIT
+from maze_inference.engines.model_info import ModelInfo
 from maze_inference.prompts import ContextFile
 from maze_inference.service.settings import MAX_TOKENS_CEILING, TIMEOUT_CEILING_S
 from maze_inference.workspace.repository import RepositoryContext
@@ -167,6 +168,8 @@ class Health(BaseModel):
     warm: bool = Field(description="the engine has loaded its model")
     engine: str
     model: str
+    model_info: ModelInfo | None = Field(default=None, description="the loaded model's shape, vocabulary and device "
+                                                                  "(`cpu` or the GPU's name), where the engine knows it")
     languages: list[str]
     grammars: list[str]
     uptime_s: float

@@ -2,9 +2,12 @@
 
 Requests go through the real client at concurrency 1, 2, 4, ... 32 (bounded counts), constrained and
 unconstrained in the same run; each level reports p50/p95/max latency, errors, requests/s, generated
-tokens/s over the whole level, and the median per-request decode rate. The requests cycle through cursor
-contexts in five languages, each made unique by a counter so no cache answers them. Without
-`--endpoint`, a `maze serve` on a free 127.0.0.1 port is started for the run and stopped after it.
+tokens/s over the whole level, the median per-request decode rate, and what users see: completions
+dropped by the final check, by reason (`empty`, `parse_error`, `loop`), and the median generated tokens.
+The JSON also holds, per decoder, the drops over all levels, and the server's engine and model (shape,
+vocabulary, GPU) from `/health`. The requests cycle through cursor contexts in five languages, each made
+unique by a counter so no cache answers them. Without `--endpoint`, a `maze serve` on a free 127.0.0.1
+port is started for the run and stopped after it.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 
 from maze_inference.client import MazeClient
 from maze_inference.errors import MazeError
+from maze_inference.pipeline import DropReason
 
 from maze_workshop.bench.report import percentile
+
+DROP_REASONS = tuple(reason.value for reason in DropReason)  # why a user saw nothing
 
 CONTEXTS = (
     ("python", "def scale(values, factor):\n    result = []\n    for v in values:\n        result.append(",
@@ -42,6 +49,8 @@ async def run(url: str, requests: int, concurrency: int, max_tokens: int, token:
     server_ms: list[float] = []
     rates: list[float] = []
     errors: list[str] = []
+    tokens: list[int] = []
+    dropped: Counter[str] = Counter()
     generated = 0
     counter = iter(range(requests))
 
@@ -61,6 +70,9 @@ async def run(url: str, requests: int, concurrency: int, max_tokens: int, token:
             timings = data["timings"]
             server_ms.append(timings["total_ms"])
             generated += data["completion_tokens"]
+            tokens.append(data["completion_tokens"])
+            if data.get("dropped"):
+                dropped[data["dropped"]] += 1
             if data["completion_tokens"] and timings["decode_ms"] > 0:
                 rates.append(data["completion_tokens"] / (timings["decode_ms"] / 1e3))
 
@@ -70,13 +82,15 @@ async def run(url: str, requests: int, concurrency: int, max_tokens: int, token:
     wall = time.perf_counter() - started
     await client.aclose()
     decoder = "constrained" if constrained else "unconstrained"
+    seen = {"errors": len(errors), "dropped": {reason: dropped[reason] for reason in DROP_REASONS},
+            "tokens_p50": statistics.median(tokens) if tokens else None}
     if not latencies:
         return {"decoder": decoder, "requests": requests, "concurrency": concurrency, "max_tokens": max_tokens,
-                "errors": len(errors), "p50_ms": None, "p95_ms": None, "max_ms": None, "throughput_rps": 0.0,
+                **seen, "p50_ms": None, "p95_ms": None, "max_ms": None, "throughput_rps": 0.0,
                 "tokens_per_s": 0.0, "server_total_p50_ms": None, "decode_tokens_per_s_p50": None}
     return {
         "decoder": decoder, "requests": requests, "concurrency": concurrency, "max_tokens": max_tokens,
-        "errors": len(errors),
+        **seen,
         "p50_ms": round(statistics.median(latencies) * 1e3, 1), "p95_ms": round(percentile(latencies, 95) * 1e3, 1),
         "max_ms": round(max(latencies) * 1e3, 1), "throughput_rps": round(requests / wall, 2),
         "tokens_per_s": round(generated / wall, 1),
@@ -110,6 +124,16 @@ def local_service() -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+async def server_info(url: str, token: str | None) -> dict:
+    """The server's engine, model and the model's shape, vocabulary and GPU, as `/health` reports them."""
+    client = MazeClient(url, token=token, read_timeout_s=60.0, retries=0)
+    try:
+        health = await client.health()
+    finally:
+        await client.aclose()
+    return {key: health.get(key) for key in ("engine", "model", "version", "model_info")}
+
+
 def sweep(url: str | None, levels: tuple[int, ...], requests_per_level: int, max_tokens: int,
           decoders: tuple[bool, ...] = (True, False)) -> dict:
     """Every level once per decoder (constrained first), against one service."""
@@ -118,16 +142,39 @@ def sweep(url: str | None, levels: tuple[int, ...], requests_per_level: int, max
         target = url or stack.enter_context(local_service())
         results = [asyncio.run(run(target, max(requests_per_level, level * 2), level, max_tokens, token, constrained))
                    for constrained in decoders for level in levels]
-    return {"endpoint": url or "local maze serve (embedded engine)", "levels": results}
+        server = asyncio.run(server_info(target, token))
+    return {"endpoint": url or "local maze serve (embedded engine)", "server": server,
+            "decoders": summarize(results), "levels": results}
+
+
+def summarize(levels: list[dict]) -> dict:
+    """Per decoder, over all levels: requests, errors, drops by reason and their share of the answers."""
+    out: dict[str, dict] = {}
+    for level in levels:
+        total = out.setdefault(level["decoder"], {"requests": 0, "errors": 0,
+                                                  "dropped": dict.fromkeys(DROP_REASONS, 0)})
+        total["requests"] += level["requests"]
+        total["errors"] += level["errors"]
+        for reason, count in level["dropped"].items():
+            total["dropped"][reason] += count
+    for total in out.values():
+        answered = total["requests"] - total["errors"]
+        total["drop_rate"] = round(sum(total["dropped"].values()) / answered, 4) if answered else None
+    return out
 
 
 def format_table(result: dict) -> str:
-    lines = [f"endpoint: {result['endpoint']}",
-             "| decoder | concurrency | requests | errors | p50 ms | p95 ms | req/s | tok/s (all requests) "
-             "| decode tok/s per request p50 |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in result["levels"]:
-        lines.append(f"| {r['decoder']} | {r['concurrency']} | {r['requests']} | {r['errors']} | "
-                     f"{r['p50_ms']} | {r['p95_ms']} | {r['throughput_rps']} | {r['tokens_per_s']} | "
-                     f"{r['decode_tokens_per_s_p50']} |")
+    info = (result.get("server") or {}).get("model_info") or {}
+    shape = ", ".join(f"{key} {info[key]}" for key in ("architecture", "hidden_size", "num_layers", "num_heads",
+                                                       "num_kv_heads", "params", "vocab_size", "device")
+                      if info.get(key) is not None)
+    lines = [f"endpoint: {result['endpoint']}", *([f"model: {shape}"] if shape else []),
+             "| decoder | concurrency | requests | errors | dropped (empty / parse_error / loop) | tokens p50 "
+             "| p50 ms | p95 ms | req/s | tok/s (all requests) | decode tok/s per request p50 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in result["levels"]:  # results from before drops were counted show "-" there
+        drops = " / ".join(str(r["dropped"][reason]) for reason in DROP_REASONS) if "dropped" in r else "-"
+        lines.append(f"| {r['decoder']} | {r['concurrency']} | {r['requests']} | {r['errors']} | {drops} | "
+                     f"{r.get('tokens_p50', '-')} | {r['p50_ms']} | {r['p95_ms']} | {r['throughput_rps']} | "
+                     f"{r['tokens_per_s']} | {r['decode_tokens_per_s_p50']} |")
     return "\n".join(lines)

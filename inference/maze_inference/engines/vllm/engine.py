@@ -1,4 +1,5 @@
-"""The frontend in vLLM's API process: FIM prompts, sampling params carrying the cursor, and the final cut."""
+"""The frontend in vLLM's API process: the shared FIM prompt, sampling params carrying the cursor, and the
+replay of vLLM's tokens through the local decoder's rules that picks the text to show."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel, CursorConstraint
-from maze_inference.context import CursorContext, Mode
-from maze_inference.decoding import FinishReason
+from maze_inference.constraint.cursor import ConstraintBackend, ConstraintLevel
+from maze_inference.decode_run import Attempts, DecodeRun, DecodeSettings, FinishReason, Refusal, replay
 from maze_inference.engines.base import (
     CompletionRequest,
     CompletionResult,
@@ -23,70 +23,44 @@ from maze_inference.engines.base import (
     GenerateResult,
     Timings,
 )
+from maze_inference.engines.model_info import ModelInfo, safetensors_params
+from maze_inference.engines.prompting import CursorPrompt, cursor_prompt, decode_settings
 from maze_inference.engines.vllm.batch import GrammarTemplates
 from maze_inference.engines.vllm.processor import (
     PROCESSOR_FQCN,
     model_tokenizer,
+    stop_ids,
     supports_async_scheduling,
     tokenizer_json,
 )
+from maze_inference.engines.vllm.results import output_tokens, top_choices, valid_text, vllm_stops
 from maze_inference.engines.vllm.wire import cursor_args, grammar_args
 from maze_inference.errors import EngineTimeout, EngineUnavailable
-from maze_inference.prompts import (
-    FimFormat,
-    FimIds,
-    PromptWindow,
-    fim_format_of,
-    fim_layout,
-    prefix_tokens,
-    suffix_tokens,
-)
+from maze_inference.prompts import FimFormat, FimIds, PromptWindow, fim_format_of
 from maze_inference.tokenization import ModelTokenizer
-from maze_inference.workspace.repository import RepositoryContext, context_tokens
 
 if TYPE_CHECKING:
     from vllm.v1.engine.async_llm import AsyncLLM
 
 log = logging.getLogger(__name__)
 
-
-def fim_prompt(tok: ModelTokenizer, fim: FimIds, context: CursorContext, window: PromptWindow,
-               repository: RepositoryContext | None = None, room: int = 0) -> list[int]:
-    """The FIM prompt as every engine builds it (`prompts.py`); its stateless left edge lets vLLM's
-    prefix cache reuse KV blocks of an identical prompt prefix across keystrokes and users. Repository
-    context, when given, goes first, in the `room` the file's window leaves."""
-    prefix_ids = prefix_tokens(tok.encode, context.prefix, context.prefix_start, window)
-    layout = fim_layout(fim, prefix_ids, suffix_tokens(tok.encode, context.suffix, window))
-    return context_tokens(fim, tok.encode, repository, room - len(layout)) + layout
+# The prompt window for a Qwen-class model with a long context; a maze checkpoint gets the local engines'
+# window instead, so the same checkpoint sees the same prompt on either path.
+QWEN_WINDOW = PromptWindow(prefix_tokens=2048, suffix_tokens=512, anchor_chars=2048)
 
 
-def valid_text(constraint: CursorConstraint, token_ids: Sequence[int], text: str, *, ended_by_eos: bool) -> str:
-    """The output, cut back to the last point where the constraint may end (`decoding._final_text`).
+def is_maze_checkpoint(path: Path) -> bool:
+    return (path / "maze_model.json").is_file()
 
-    A generation that ended with EOS was allowed to (the processor only allows EOS where the
-    suffix joins). Otherwise (max tokens, deadline, stop string) replay the tokens and keep the
-    longest prefix of `text` (vLLM's text, already cut at a stop string) that may end there.
-    """
-    if ended_by_eos or not constraint.active:
-        return text
-    tok = constraint.tokenizer
-    constraint.start()
-    data = text.encode("utf-8")
-    best = 0 if constraint.joins_suffix() else -1
-    position = 0
-    for token in token_ids:
-        piece = tok.token_bytes[token]
-        if position + len(piece) > len(data):  # `text` ends inside this token (a stop string)
-            tail = data[position:].decode("utf-8", "ignore")
-            if constraint.accepts_text(tail) and constraint.joins_suffix(tail):
-                best = len(data)
-            break
-        if token in (tok.eos_id,) or not constraint.matcher.consume_token(token):  # type: ignore[union-attr]
-            break
-        position += len(piece)
-        if constraint.joins_suffix():
-            best = position
-    return data[: max(best, 0)].decode("utf-8", "ignore")
+
+@dataclass
+class _Spent:
+    """What a completion's attempts cost: generated tokens and time, across vLLM requests."""
+
+    started: float
+    tokens: int = 0
+    first_token: float | None = None
+    replay_s: float = 0.0
 
 
 @dataclass
@@ -99,6 +73,9 @@ class _Model:
     fim: FimIds
     max_model_len: int
     chat: Any | None  # a transformers tokenizer whose chat template wraps /v1/generate prompts
+    window: PromptWindow
+    eos_ids: frozenset[int]  # every id that ends a generation (the processor's `stop_ids`)
+    info: ModelInfo
 
 
 class VLLMEngine:
@@ -117,7 +94,7 @@ class VLLMEngine:
         generate_quantization: str | None = None,
         async_scheduling: bool | None = None,
         fim: FimFormat | None = None,
-        window: PromptWindow = PromptWindow(prefix_tokens=2048, suffix_tokens=512, anchor_chars=2048),
+        window: PromptWindow | None = None,
         engine_args: dict[str, Any] | None = None,
     ) -> None:
         self.model_path = model_path
@@ -144,6 +121,11 @@ class VLLMEngine:
     @property
     def ready(self) -> bool:
         return self._complete is not None and (self.generate_model_path is None or self._generate is not None)
+
+    @property
+    def model_info(self) -> ModelInfo | None:
+        """The completion model's shape, vocabulary and GPU (`/health`, the benchmarks' results)."""
+        return self._complete.info if self._complete is not None else None
 
     async def load(self) -> None:
         async with self._load_lock:
@@ -194,46 +176,100 @@ class VLLMEngine:
             chat_tokenizer = AutoTokenizer.from_pretrained(path)
         log.info("vllm: %s ready in %.1f s", path, time.perf_counter() - started)
         fim = FimIds.resolve(self.fim or fim_format_of(Path(path)), tokenizer.hf.token_to_id)
+        window = self.window or (PromptWindow() if is_maze_checkpoint(Path(path)) else QWEN_WINDOW)
+        info = ModelInfo.from_hf_config(llm.model_config.hf_config, params=safetensors_params(Path(path)),
+                                        vocab_size=tokenizer.vocab_size, max_positions=int(llm.model_config.max_model_len),
+                                        device=_gpu_name())
         return _Model(path, llm, tokenizer, backend, GrammarTemplates(backend), fim,
-                      int(llm.model_config.max_model_len), chat_tokenizer)
+                      int(llm.model_config.max_model_len), chat_tokenizer, window,
+                      frozenset(stop_ids(llm.model_config)) | {tokenizer.eos_id}, info)
 
     # ---- Engine protocol ---------------------------------------------------------------------------
 
     async def complete(self, request: CompletionRequest) -> CompletionResult:
-        from vllm import SamplingParams
-        from vllm.sampling_params import RequestOutputKind
-
         model = await self._model(generate=False)
         started = time.perf_counter()
         context = request.context
         constraint = None
         if request.constrained:
             constraint = await asyncio.to_thread(model.backend.at_cursor, context)
+        active = constraint if constraint is not None and constraint.active else None
+        if active is not None:
+            await asyncio.to_thread(active.start)
         level = constraint.level if constraint is not None else ConstraintLevel.NONE
-        room = model.max_model_len - request.max_tokens
-        prompt = fim_prompt(model.tokenizer, model.fim, context, self.window.fitted(room), request.repository, room)
-        stop = [*request.stop, *(["\n"] if context.mode is Mode.LINE else [])]
-        params = SamplingParams(
-            max_tokens=request.max_tokens, temperature=request.temperature,
-            top_p=0.95 if request.temperature > 0 else 1.0, seed=request.seed, stop=stop,
-            extra_args=cursor_args(context, level) if constraint is not None and constraint.active else None,
-            output_kind=RequestOutputKind.CUMULATIVE,
-        )
-        output, finish, first_token = await self._run(model, prompt, params, request.deadline, started)
-        check_started = time.perf_counter()
-        text = output.text if output is not None else ""
-        ids = list(output.token_ids) if output is not None else []
-        if constraint is not None:
-            ended_by_eos = finish == "stop" and output is not None and output.stop_reason is None
-            text = await asyncio.to_thread(valid_text, constraint, ids, text, ended_by_eos=ended_by_eos)
+        prompt = cursor_prompt(model.tokenizer, model.fim, context, model.window, request.repository,
+                               model.max_model_len, request.max_tokens)
+        settings = decode_settings(request, prompt.heal, active=active is not None)
+        attempts = Attempts(settings, active)
+        spent = _Spent(started)
+        while True:
+            if active is not None:
+                active.rewind()
+            run = DecodeRun(model.tokenizer, active, settings, eager_repair=attempts.eager)
+            reason, text = await self._attempt(model, request, settings, level, prompt, attempts, run, spent)
+            if not attempts.again(run, reason):
+                break
         done = time.perf_counter()
+        first_token = spent.first_token or started
         return CompletionResult(
-            text=text, finish_reason=FinishReason.parse(finish), level=level, prompt_tokens=len(prompt),
-            completion_tokens=len(ids),
+            text=text, finish_reason=reason, level=level, prompt_tokens=len(prompt.ids),
+            completion_tokens=spent.tokens, join_points=run.join_points(text),
             timings=Timings(setup_ms=constraint.stats.setup_ms if constraint is not None else 0.0,
-                            prompt_ms=(first_token - started) * 1e3, decode_ms=(check_started - first_token) * 1e3,
-                            constraint_ms=(done - check_started) * 1e3, total_ms=(done - started) * 1e3),
+                            prompt_ms=(first_token - started) * 1e3,
+                            decode_ms=(done - first_token - spent.replay_s) * 1e3,
+                            constraint_ms=spent.replay_s * 1e3, total_ms=(done - started) * 1e3),
             engine=self.name,
+        )
+
+    async def _attempt(self, model: _Model, request: CompletionRequest, settings: DecodeSettings,
+                       level: ConstraintLevel, prompt: CursorPrompt, attempts: Attempts, run: DecodeRun,
+                       spent: _Spent) -> tuple[FinishReason, str]:
+        """One attempt of the local loop (`decoding._generate`) on vLLM: generate, replay the tokens through
+        the decode rules, and where the local loop would pass a token by and sample again, resume the
+        generation at that step without it (the prompt plus the tokens kept: vLLM's prefix cache)."""
+        bans = {step: set(tokens) for step, tokens in attempts.bans.items()}
+        tokens: list[int] = []
+        tops: list[list[tuple[int, float]]] = []
+        resumed = False
+        while True:
+            params = self._params(request, settings, level, prompt.heal, bans, tokens)
+            try:
+                output, finish, first = await self._run(model, prompt.ids + tokens, params, request.deadline,
+                                                        spent.started)
+            except EngineTimeout:
+                if not (resumed or attempts.attempt):
+                    raise
+                return FinishReason.DEADLINE, run.cut_back()
+            spent.tokens += len(output.token_ids)
+            spent.first_token = spent.first_token or first
+            new = output_tokens(output, finish, model.eos_ids, model.tokenizer.eos_id)
+            tops = tops[: len(tokens)] + (top_choices(output, settings.natural_top + 1) or [])
+            tokens = tokens + new
+            replay_started = time.perf_counter()
+            result = await asyncio.to_thread(replay, run, tokens, tops, FinishReason.parse(finish), attempts,
+                                             resumed=resumed)
+            spent.replay_s += time.perf_counter() - replay_started
+            if not isinstance(result, Refusal):
+                return result
+            bans.setdefault(result.step, set()).add(result.token)
+            tokens, resumed = tokens[: result.step], True
+
+    @staticmethod
+    def _params(request: CompletionRequest, settings: DecodeSettings, level: ConstraintLevel, heal: bytes,
+                bans: dict[int, set[int]], resume: list[int]) -> Any:
+        from vllm import SamplingParams
+        from vllm.sampling_params import RequestOutputKind
+
+        graded = level is not ConstraintLevel.NONE
+        return SamplingParams(
+            max_tokens=request.max_tokens - len(resume), temperature=request.temperature,
+            top_p=settings.top_p if request.temperature > 0 else 1.0, seed=request.seed, stop=vllm_stops(settings),
+            extra_args=cursor_args(request.context, level, heal=heal, constrained=request.constrained, bans=bans,
+                                   resume=resume),
+            # the model's own top choices (raw, before any processor): where it considered ending, and the
+            # repairs a retry takes; one spare for a token the attempt forbids
+            logprobs=settings.natural_top + 1 if graded else None,
+            output_kind=RequestOutputKind.CUMULATIVE,
         )
 
     async def generate(self, request: GenerateRequest) -> GenerateResult:
@@ -353,6 +389,17 @@ async def _outputs(model: _Model, prompt: list[int], params: Any, deadline: floa
             except StopAsyncIteration:
                 return
             yield out
+
+
+def _gpu_name() -> str | None:
+    """The GPU's name as vLLM's platform reports it (NVML: no CUDA context in this process)."""
+    try:
+        from vllm.platforms import current_platform
+
+        return str(current_platform.get_device_name())
+    except Exception as exc:  # noqa: BLE001 - an unknown device is reported as unknown
+        log.debug("no device name from vLLM: %s", exc)
+        return None
 
 
 def _remaining(deadline: float | None) -> float | None:

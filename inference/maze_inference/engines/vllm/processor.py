@@ -17,14 +17,13 @@ Hypotheses for the probe's ~0.6 s added to every constrained `generate` call
 3. Host/device traffic: the probe copied a freshly sliced pageable mask every step (a sync). Here
    the packed bitmask (vocab/32 int32 per row) goes from a reused pinned buffer with
    `non_blocking=True`; an event per buffer stops the host from overwriting a copy in flight.
-4. Per-row Python work: masks are computed for constrained rows only, in parallel on llguidance's
-   thread pool (`LLExecutor`), and nothing at all runs when no row in the batch is constrained.
+4. Per-row Python work: grammar masks are computed for constrained rows only, in parallel on
+   llguidance's thread pool (`LLExecutor`); unconstrained rows are masked only while they heal
+   (`healing.py`) or once the decode rules end them, and nothing is masked when no row needs it.
 5. vLLM's built-in guidance path also took ~0.6 s in the probe, so part of the constant may be
    shared: the first structured request building llguidance's tokenizer (a one-off, here at
    processor start), or a fixed cost of leaving the CUDA-graph fast path for a logits processor
    that is not argmax-invariant. Measure a second run of the same request to separate one-offs.
-
-Importing this module needs neither torch nor vLLM; both are imported when the engine loads or
 """
 
 from __future__ import annotations
@@ -142,22 +141,30 @@ def _build_processor_class() -> type:
                 return logits
             rows, vocab = logits.shape
             host = self._host_buffer(rows, (vocab + 31) // 32)
-            used = self.batch.fill(rows, host.numpy())
+            used = self.batch.fill(rows, host[0].numpy(), host[1].numpy())
             if not used:
                 return logits
-            packed = host[:used].to(self.device, non_blocking=True)
+            masks = host[0, :used].to(self.device, non_blocking=True)
+            first_only = host[1, :used].to(self.device, non_blocking=True) if self.batch.first_only_used else None
             if self._events:
                 self._events[self._turn].record()
-            bits = (packed.unsqueeze(-1) >> self._shifts) & 1  # [used, words, 32]
-            allowed = bits.view(used, -1)[:, :vocab].bool()
+            allowed = self._unpack(masks, vocab)
+            if first_only is not None:  # tokens a row may take only as its first choice over the raw logits
+                first = logits[:used].argmax(dim=-1, keepdim=True)
+                allowed.scatter_(1, first, allowed.gather(1, first) | self._unpack(first_only, vocab).gather(1, first))
             logits[:used].masked_fill_(~allowed, float("-inf"))
             return logits
 
+        def _unpack(self, packed: torch.Tensor, vocab: int) -> torch.Tensor:
+            bits = (packed.unsqueeze(-1) >> self._shifts) & 1  # [used, words, 32]
+            return bits.view(packed.shape[0], -1)[:, :vocab].bool()
+
         def _host_buffer(self, rows: int, words: int) -> torch.Tensor:
-            """A pinned buffer not being copied from: two alternate, each guarded by an event."""
-            if not self._host or self._host[0].shape[0] < rows or self._host[0].shape[1] != words:
+            """A pinned [2, rows, words] buffer (masks, first-only tokens) not being copied from: two
+            alternate, each guarded by an event."""
+            if not self._host or self._host[0].shape[1] < rows or self._host[0].shape[2] != words:
                 size = max(rows, 64)
-                self._host = [torch.empty((size, words), dtype=torch.int32, pin_memory=self.pin) for _ in range(2)]
+                self._host = [torch.empty((2, size, words), dtype=torch.int32, pin_memory=self.pin) for _ in range(2)]
                 self._events = [torch.cuda.Event() for _ in range(2)] if self.device.type == "cuda" else []
             self._turn ^= 1
             if self._events:

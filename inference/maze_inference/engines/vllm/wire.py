@@ -30,9 +30,21 @@ def context_from_wire(wire: dict[str, Any]) -> CursorContext:
     return CursorContext(**values)
 
 
-def cursor_args(context: CursorContext, level: ConstraintLevel) -> dict[str, Any]:
-    """`extra_args` of a completion: the context to rebuild the constraint from, and the level seen."""
-    return {EXTRA_ARGS_KEY: {"kind": "cursor", "context": context_to_wire(context), "level": level.value}}
+def cursor_args(context: CursorContext, level: ConstraintLevel, *, heal: bytes = b"", constrained: bool = True,
+                bans: dict[int, set[int]] | None = None, resume: list[int] | None = None) -> dict[str, Any]:
+    """`extra_args` of a completion: the context to rebuild the constraint and the decode rules from, the
+    level the frontend saw, the healed bytes (`healing.py`), whether the request is constrained (an
+    unconstrained one is still healed and still ends at its line's end or a dedent), the tokens forbidden
+    at each step (a restarted attempt's, a resumed one's), and the completion's tokens so far when a
+    generation resumes (they end the prompt; the processor feeds them to the row's rules first)."""
+    return {EXTRA_ARGS_KEY: {"kind": "cursor", "context": context_to_wire(context), "level": level.value,
+                             "heal": heal.hex(), "constrained": constrained,
+                             "bans": {str(step): sorted(tokens) for step, tokens in (bans or {}).items()},
+                             "resume": list(resume or [])}}
+
+
+def bans_from_wire(wire: dict[str, list[int]] | None) -> dict[int, frozenset[int]]:
+    return {int(step): frozenset(tokens) for step, tokens in (wire or {}).items()}
 
 
 def grammar_args(grammar: str) -> dict[str, Any]:
