@@ -14,7 +14,7 @@ import tree_sitter
 from maze_inference.errors import ContextError
 from maze_inference.indentation import detect_indent_unit
 from maze_inference.languages import Language
-from maze_inference.syntax import item_before
+from maze_inference.syntax import item_before, run_on_start
 
 __all__ = ["ContextLimits", "CursorContext", "Mode", "Scope", "detect_indent_unit", "extract_context"]
 
@@ -237,7 +237,8 @@ def _restart_offset(
     line_start: int,
     limits: ContextLimits,
 ) -> int:
-    """Start of the top-level item that holds (or ends just before) the cursor.
+    """Start of the top-level item that holds (or ends just before) the cursor, or of the broken item on
+    its line that it runs on from (`run_on_start`).
 
     Starting earlier than necessary is always valid (the grammar accepts a sequence of items), so
     when in doubt we step back one more item. If that is farther back than `restart_chars`, the
@@ -246,6 +247,7 @@ def _restart_offset(
     chosen = item_before(tree.root_node, byte_offset)
     if chosen is None:
         return 0
+    chosen = run_on_start(chosen)
     start = offset - _chars_between(text, offset, byte_offset, chosen.start_byte)
     line_of_start = _line_start(text, start)
     start = line_of_start if text[line_of_start:start].strip() == "" else start

@@ -16,6 +16,13 @@ grow with it. The insertion breaks the region (`Break`) when, afterwards,
   error recovery forgives: a block never indented, `try:` with no `except`).
 A failing candidate is dropped, never trimmed here: a trimmed candidate is a different one, and the
 pipeline checks it again.
+
+Where the document has a parse error after the region, its items are cut by error recovery: a removed
+block opener leaves a stray `}` that ends the enclosing item early in the tree before the insertion
+(a `macro_rules!` body takes anything, so the item even parses), while after it the restored item runs
+on to that `}`. Checked in the short region, the exact removed line would be left unclosed. So a break
+is judged again in the region widened through the first top-level item with an error after it
+(`Region.reach`): the items that hold the edit in both trees.
 """
 
 from __future__ import annotations
@@ -26,7 +33,11 @@ from enum import Enum
 import tree_sitter
 
 from maze_inference.languages import Language
-from maze_inference.syntax import items_between, python_error_line
+from maze_inference.syntax import items_between, python_error_line, run_on_start
+
+# How far past the region the check looks for the stray closer a removed block opener left behind (the
+# context's restart point reaches as far back).
+REACH_BYTES = 24_000
 
 
 class Break(str, Enum):
@@ -43,6 +54,7 @@ class Region:
     lo: int
     hi: int
     cursor: int
+    reach: int | None = None  # end of the first item with a parse error after `hi`: a break is judged again to there
 
 
 def count_errors(node: tree_sitter.Node, lo: int, hi: int) -> int:
@@ -70,18 +82,33 @@ def _error_spans(node: tree_sitter.Node) -> list[tuple[int, int]]:
 
 
 def region_around(tree: tree_sitter.Tree, source: bytes, byte_offset: int, region_start: int, region_end: int) -> Region:
-    """The top-level items overlapping [`region_start`, `region_end`], widened to hold the cursor."""
+    """The top-level items overlapping [`region_start`, `region_end`], widened to hold the cursor and the
+    items they run on from (`syntax.run_on_start`)."""
     items = items_between(tree.root_node, region_start, region_end)
-    lo = min([region_start, *(item.start_byte for item in items)])
-    hi = max([min(region_end, len(source)), byte_offset, *(item.end_byte for item in items)])
-    return Region(max(0, lo), min(len(source), hi), byte_offset)
+    lo = min(region_start, run_on_start(items[0]).start_byte) if items else region_start
+    hi = min(len(source), max([min(region_end, len(source)), byte_offset, *(item.end_byte for item in items)]))
+    reach = _error_item_end(items[-1].next_sibling, hi + REACH_BYTES) if items and tree.root_node.has_error else None
+    return Region(max(0, lo), hi, byte_offset, reach)
+
+
+def _error_item_end(item: tree_sitter.Node | None, limit: int) -> int | None:
+    """The end of the first top-level item from `item` on, starting before byte `limit`, that holds a parse error."""
+    while item is not None and item.start_byte < limit:
+        if item.has_error or item.is_missing:
+            return item.end_byte
+        item = item.next_sibling
+    return None
 
 
 class RegionCheck:
     """The check of one region against many candidates: the region before insertion is parsed once."""
 
-    def __init__(self, language: Language, source: bytes, region: Region) -> None:
+    def __init__(self, language: Language, source: bytes, region: Region, *, closed: bool = False) -> None:
         self.language = language
+        self.source = source
+        self.region = region
+        self.closed = closed  # the edited items must end inside the region: an error at its end is a break
+        self._wider: RegionCheck | None = None  # the check through `region.reach`, built at the first break
         self.before = source[region.lo : region.hi]
         self.cursor = region.cursor - region.lo
         self.parser = language.new_parser()
@@ -92,7 +119,19 @@ class RegionCheck:
         self._python_before: tuple[int | None] | None = None
 
     def check(self, insertion: str) -> Break | None:
-        """None when inserting `insertion` at the cursor keeps the region parsing; else why not."""
+        """None when inserting `insertion` at the cursor keeps the region parsing; else why not. A break is
+        judged again in the region through `reach`, where the edited item must then end: an insertion that
+        leaves it open (a MISSING `}` where the stray `}` was) would move the error past the region."""
+        verdict = self._check(insertion)
+        reach = self.region.reach
+        if verdict is None or reach is None:
+            return verdict
+        if self._wider is None:
+            wider = Region(self.region.lo, reach, self.region.cursor)
+            self._wider = RegionCheck(self.language, self.source, wider, closed=True)
+        return self._wider.check(insertion)
+
+    def _check(self, insertion: str) -> Break | None:
         data = insertion.encode("utf-8")
         before, cursor = self.before, self.cursor
         after = before[:cursor] + data + before[cursor:]
@@ -104,7 +143,7 @@ class RegionCheck:
             for span in _error_spans(after_root):
                 if _overlaps(span, zone):
                     return Break.ERROR_AT_CURSOR
-                if not any(_overlaps(span, known) for known in old):
+                if not any(_overlaps(span, known) for known in old) or (self.closed and span[1] >= len(after)):
                     return Break.NEW_ERROR
         if _swallowed(self.language, after_root, after, end) and not self.was_swallowed:
             return Break.SWALLOWS_SUFFIX

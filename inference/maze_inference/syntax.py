@@ -40,6 +40,22 @@ def items_between(root: tree_sitter.Node, lo: int, hi: int) -> list[tree_sitter.
     return items
 
 
+def run_on_start(item: tree_sitter.Node) -> tree_sitter.Node:
+    """`item`, or the earliest top-level item it runs on from on the same line.
+
+    An item with a parse error that ends on the line where the next one starts (`export { a } fr`:
+    tree-sitter ends the export with a MISSING `;` and reads `fr` as a statement of its own) was cut by
+    error recovery: the text at the cursor may continue it (`from './a'`), so the grammar must read it,
+    and the final check must parse it, from the earlier item's start. Across a line break the cut is the
+    language's own (automatic semicolons) or a break the user sees.
+    """
+    previous = item.prev_sibling
+    while previous is not None and (previous.has_error or previous.is_missing) \
+            and previous.end_point.row == item.start_point.row:
+        item, previous = previous, previous.prev_sibling
+    return item
+
+
 def python_error_line(code: str | bytes) -> int | None:
     """The 1-based line of CPython's syntax error in `code`, 0 if it has no line, None if it compiles.
 

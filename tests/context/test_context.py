@@ -29,6 +29,7 @@ CASES = [
     Case("python", "x = 'ab‸c'\n", None, Mode.LINE, in_string=True, restart_starts_with="x ="),
     Case("python", "x = 1  # note‸\n", None, Mode.LINE, in_comment=True),
     Case("typescript", "function f(a: number): number {\n  return a +‸\n}\n", "function_declaration", Mode.LINE, restart_starts_with="function f"),
+    Case("typescript", "export { fetchBaseQuery } fr‸\n", None, Mode.LINE, restart_starts_with="export {"),
     Case("typescriptreact", "const App = () => {\n  ‸\n};\n", "arrow_function", Mode.BLOCK, restart_starts_with="const App"),
     Case("javascript", "class A {\n  m() {\n    const s = `x‸`;\n  }\n}\n", "method_definition", Mode.LINE, in_string=True),
     Case("rust", "impl S {\n    fn f(&self) -> u32 {\n        ‸\n    }\n}\n", "function_item", Mode.BLOCK, restart_starts_with="impl S"),

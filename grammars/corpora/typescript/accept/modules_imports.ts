@@ -11,6 +11,7 @@ import Alias = ns.inner.value;
 export type { Stats };
 export type { Dirent as Entry } from "fs";
 export { readdirSync, alias };
+export { readdirSync as readDir } from "fs";
 export * from "./local";
 export * as local from "./local";
 export import Reexported = ns.inner;

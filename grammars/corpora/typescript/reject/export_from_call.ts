@@ -1,0 +1,1 @@
+export { fetchBaseQuery } from('./fetchBaseQuery');
