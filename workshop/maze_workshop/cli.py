@@ -64,7 +64,9 @@ def _add_corpus(sub: argparse._SubParsersAction) -> None:
     for name, module, text in (
             ("pin", "maze_workshop.corpus.pins", "discover and pin the registry packages (writes corpus/pins/*.tsv)"),
             ("build", "maze_workshop.corpus.build", "select, clean, decontaminate, dedupe and split the packages"),
-            ("pack", "maze_workshop.corpus.pack", "write the GPU training pack (maze-train-pack/2) in staging pieces")):
+            ("pack", "maze_workshop.corpus.pack", "write the GPU training pack (maze-train-pack/2) in staging pieces"),
+            ("retrieve", "maze_workshop.corpus.retrieved",
+             "repository examples with the language server's retrieval at cursors of the pack's files")):
         step = corpus.add_parser(name, help=text, add_help=False)
         step.set_defaults(func=commands.forward, module=module, prefix=["build"] if name == "build" else [])
 

@@ -21,7 +21,7 @@ import os
 import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ from maze_inference.prompts import ContextFile, FimFormat, FimIds, FimOrder, fim
 from tokenizers import Tokenizer
 
 KINDS = ("plain", "psm", "spm", "repo")
+RETRIEVED_KINDS = ("retrieved", "retrieved-bare")  # validation only: the same split with and without context
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,22 @@ class Doc:
     path: str
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """A cursor in a document and the repository context that the language server's retrieval gives
+    there (`maze corpus retrieve`)."""
+
+    cursor: int
+    name: str  # `<|repo_name|>`
+    current: str  # the document's path as the prompt shows it
+    files: tuple[ContextFile, ...]
+
+
 @dataclass
 class Language:
     docs: list[Doc]
     by_repo: dict[str, list[int]]  # repo -> indices of its documents (repos of one file included)
+    retrieved: dict[int, list[Retrieved]] = field(default_factory=dict)  # doc index -> its cursors
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,7 @@ class Mix:
     spm: float = 0.5  # SPM vs PSM
     repo: float = 0.3  # of FIM examples whose package has other files: repository-level
     context_share: float = 0.4  # of a repository example's characters, at most this much is other files
+    retrieved: float = 0.0  # of repository examples at a document with retrieved cursors: at one of them
 
 
 def _ids(tok: Tokenizer) -> tuple[int, FimIds]:
@@ -80,6 +94,41 @@ def load_corpus(paths: list[Path]) -> dict[str, Language]:
                 lang.by_repo.setdefault(repo, []).append(len(lang.docs))
                 lang.docs.append(Doc(record["text"], repo, record["path"]))
     return out
+
+
+def load_retrieved(paths: list[Path], corpus: dict[str, Language]) -> int:
+    """Attach the records of `retrieved-*.jsonl.xz` to their documents in `corpus`; returns how many
+    found their document (records of documents not in `corpus` are skipped)."""
+    where = {name: {(doc.repo, doc.path): i for i, doc in enumerate(lang.docs)} for name, lang in corpus.items()}
+    attached = 0
+    for path in paths:
+        with lzma.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                di = where.get(record["lang"], {}).get((record["repo"], record["path"]))
+                if di is None:
+                    continue
+                files = tuple(ContextFile(p, t) for p, t in record["files"])
+                corpus[record["lang"]].retrieved.setdefault(di, []).append(
+                    Retrieved(record["cursor"], record["name"], record["current"], files))
+                attached += 1
+    return attached
+
+
+def retrieved_split(text: str, cursor: int, rng: random.Random) -> tuple[str, str, str]:
+    """(prefix, middle, suffix) at a retrieved cursor, about the editor's prompt window (prefix ~384
+    tokens, suffix ~128): the middle is the rest of the line (65 %) or it and one to three more lines."""
+    back = cursor - rng.randint(300, 1400)
+    start = 0 if back <= 0 else text.rfind("\n", 0, back) + 1
+    end = text.find("\n", cursor)
+    end = len(text) if end < 0 else end
+    if rng.random() >= 0.65:
+        for _ in range(rng.randint(1, 3)):
+            following = text.find("\n", end + 1) if end < len(text) else -1
+            end = len(text) if following < 0 else following
+        end = min(len(text), end + 1)
+    stop = text.find("\n", end + rng.randint(0, 600))
+    return text[start:cursor], text[cursor:end], text[end:len(text) if stop < 0 else stop + 1]
 
 
 def chunks(text: str, rng: random.Random, max_chars: int) -> list[str]:
@@ -136,6 +185,7 @@ class Plan:
     repo: str = ""
     path: str = ""
     context: tuple[ContextFile, ...] = ()
+    split: tuple[str, str, str] | None = None  # (prefix, middle, suffix) when fixed, else `fim_split(text)`
 
 
 def plan_context(lang: Language, doc_index: int, rng: random.Random, budget: int) -> tuple[ContextFile, ...]:
@@ -163,7 +213,7 @@ def encode_plans(tok: Tokenizer, plans: list[Plan], rng: random.Random) -> list[
     starts: list[int] = []
     for plan in plans:
         starts.append(len(pieces))
-        pieces += [plan.text] if plan.kind == "plain" else list(fim_split(plan.text, rng))
+        pieces += [plan.text] if plan.kind == "plain" else list(plan.split or fim_split(plan.text, rng))
     enc = [e.ids for e in tok.encode_batch(pieces, add_special_tokens=False)]
     out: list[tuple[list[int], int]] = []
     for plan, k in zip(plans, starts, strict=True):
@@ -177,6 +227,11 @@ def encode_plans(tok: Tokenizer, plans: list[Plan], rng: random.Random) -> list[
             head = repo_context(spm, encode, plan.repo, plan.context, plan.path) + head
         out.append((head + middle + [eos], len(head)))
     return out
+
+
+def retrieved_plan(doc: Doc, at: Retrieved, rng: random.Random) -> Plan:
+    """A repository example at a retrieved cursor, with the context retrieval gave there."""
+    return Plan("repo", "", False, at.name, at.current, at.files, retrieved_split(doc.text, at.cursor, rng))
 
 
 def choose_kind(mix: Mix, rng: random.Random, has_context: bool) -> str:
@@ -221,6 +276,9 @@ class PackedStream(torch.utils.data.IterableDataset):
         for k, text in enumerate(parts := chunks(doc.text, rng, self.chunk_chars)):
             kind = choose_kind(self.mix, rng, has_context)
             last = k == len(parts) - 1
+            if kind == "repo" and (cursors := lang.retrieved.get(di)) and rng.random() < self.mix.retrieved:
+                plans.append(retrieved_plan(doc, rng.choice(cursors), rng))
+                continue
             if kind != "repo":
                 plans.append(Plan(kind, text, last))
                 continue
@@ -281,8 +339,31 @@ def val_examples(corpus: dict[str, Language], tok: Tokenizer, seq_len: int, chun
                          for di, c, last in chosen[:per_lang]]
             else:
                 plans = [Plan(kind, c, last) for _di, c, last in pool[:per_lang]]
-            rows = []
-            for plan, (ids, start) in zip(plans, encode_plans(tok, plans, krng), strict=True):
-                rows.append((ids[:seq_len], start, len(plan.text.encode()) if kind == "plain" else 0))
-            out[lang_name][kind] = [r for r in rows if r[1] < len(r[0])]
+            out[lang_name][kind] = _rows(tok, plans, krng, seq_len)
+        if lang.retrieved:
+            out[lang_name] |= _retrieved_rows(lang, tok, seq_len, per_lang, random.Random(seed))
     return out
+
+
+def _rows(tok: Tokenizer, plans: list[Plan], rng: random.Random, seq_len: int,
+          keep_all: bool = False) -> list[tuple[list[int], int, int]]:
+    rows = [(ids[:seq_len], start, len(plan.text.encode()) if plan.kind == "plain" else 0)
+            for plan, (ids, start) in zip(plans, encode_plans(tok, plans, rng), strict=True)]
+    return rows if keep_all else [r for r in rows if r[1] < len(r[0])]
+
+
+def _retrieved_rows(lang: Language, tok: Tokenizer, seq_len: int, per_lang: int,
+                    rng: random.Random) -> dict[str, list[tuple[list[int], int, int]]]:
+    """`RETRIEVED_KINDS`: the same splits at retrieved cursors with the retrieved context and without it
+    (file-level SPM), so the difference is what the context is worth to the model."""
+    cursors = [(di, at) for di, found in sorted(lang.retrieved.items()) for at in found]
+    rng.shuffle(cursors)
+    with_context, bare = [], []
+    for di, at in cursors[:per_lang]:
+        split = retrieved_split(lang.docs[di].text, at.cursor, rng)
+        with_context.append(Plan("repo", "", False, at.name, at.current, at.files, split))
+        bare.append(Plan("spm", "", False, split=split))
+    pairs = [(a, b) for a, b in zip(_rows(tok, with_context, rng, seq_len, keep_all=True),
+                                    _rows(tok, bare, rng, seq_len, keep_all=True), strict=True)
+             if a[1] < len(a[0]) and b[1] < len(b[0])]
+    return {RETRIEVED_KINDS[0]: [a for a, _ in pairs], RETRIEVED_KINDS[1]: [b for _, b in pairs]}

@@ -29,7 +29,14 @@ import torch.nn.functional as F
 
 from maze_workshop.model.architecture import CANDIDATES, DEFAULT, describe, make_config
 from maze_workshop.model.checkpoint import save_checkpoint, write_parts
-from maze_workshop.model.data import Mix, PackedStream, load_corpus, val_examples
+from maze_workshop.model.data import (
+    RETRIEVED_KINDS,
+    Mix,
+    PackedStream,
+    load_corpus,
+    load_retrieved,
+    val_examples,
+)
 
 log = logging.getLogger("maze.train")
 
@@ -75,6 +82,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--spm-rate", type=float, default=0.5)
     p.add_argument("--repo-rate", type=float, default=0.3,
                    help="of FIM examples whose package has other files: repository-level (other files first)")
+    p.add_argument("--retrieved-rate", type=float, default=0.0,
+                   help="of repository examples at a document with retrieved cursors (retrieved-*.jsonl.xz "
+                        "in --data, `maze corpus retrieve`): at one of them, with the context retrieval gave")
+    p.add_argument("--init", type=Path, default=None,
+                   help="start from this checkpoint folder (model.safetensors of the same config) instead of "
+                        "random weights; the schedule still warms up and decays over the budget")
     p.add_argument("--lang-weights", default="python=2,typescript=1.5,go=1,rust=1,zig=1",
                    help="documents of a language are seen this many times per data epoch")
     p.add_argument("--chars-per-token", type=float, default=3.6, help="sizes the text chunks to the sequence")
@@ -98,6 +111,18 @@ def setup_logging(out: Path) -> None:
     for handler in (logging.StreamHandler(sys.stdout), logging.FileHandler(out / "train.log")):
         handler.setFormatter(fmt)
         root.addHandler(handler)
+
+
+def load_init(model: torch.nn.Module, folder: Path) -> None:
+    """Weights of an earlier run of the same config (its tied output layer comes with the embedding)."""
+    from safetensors.torch import load_file
+
+    state = load_file(str(folder / "model.safetensors"))
+    missing, unexpected = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    wrong = [k for k in missing if k != "lm_head.weight"] + list(unexpected)
+    if wrong:
+        raise ValueError(f"{folder} does not fit the model: {wrong[:5]}")
+    log.info("initialised from %s (%d tensors)", folder, len(state))
 
 
 def lr_at(step: int, total: int, warmup: int, peak: float, min_ratio: float) -> float:
@@ -186,19 +211,26 @@ def train(run: Run) -> None:
     val_docs = load_corpus([args.data / "val.jsonl.xz"])
     weights = {k: float(v) for k, v in (kv.split("=") for kv in args.lang_weights.split(",") if kv)}
     chunk_chars = int(args.seq_len * args.chars_per_token)
-    mix = Mix(fim=args.fim_rate, spm=args.spm_rate, repo=args.repo_rate)
+    mix = Mix(fim=args.fim_rate, spm=args.spm_rate, repo=args.repo_rate, retrieved=args.retrieved_rate)
+    attached = {"train": load_retrieved(sorted(args.data.glob("retrieved-[0-9]*.jsonl.xz")), docs),
+                "val": load_retrieved(sorted(args.data.glob("retrieved-val.jsonl.xz")), val_docs)}
+    log.info("retrieved cursors attached: %s", attached)
     examples = val_examples(val_docs, tok, args.seq_len, chunk_chars, args.val_chunks, mix)
     quick = {lang: {"plain": kinds["plain"][:32]} for lang, kinds in examples.items()}
     run.metrics["data"] = {"shards": len(shards),
                            "train_chars": {k: sum(len(d.text) for d in v.docs) for k, v in docs.items()},
                            "train_repos": {k: len(v.by_repo) for k, v in docs.items()},
-                           "val_docs": {k: len(v.docs) for k, v in val_docs.items()}, "lang_weights": weights}
+                           "val_docs": {k: len(v.docs) for k, v in val_docs.items()}, "lang_weights": weights,
+                           "retrieved_cursors": attached}
     run.metrics["wall"]["data_loaded_s"] = round(time.time() - T0, 1)
     log.info("data: %s (%.1fs)", run.metrics["data"]["train_chars"], time.time() - T0)
 
     config = make_config(args.config, tok.get_vocab_size(), max_positions=args.seq_len)  # the trained context
     config._attn_implementation = "sdpa"
-    model = Qwen2ForCausalLM(config).to(device)
+    model = Qwen2ForCausalLM(config)
+    if args.init is not None:
+        load_init(model, args.init)
+    model = model.to(device)
     n_params = sum(p.numel() for p in model.parameters())
     run.metrics["model"] = describe(args.config) | {"params": n_params, "vocab_size": config.vocab_size}
     run.model, run.config, run.tok_path = model, config, tok_path  # type: ignore[attr-defined]
@@ -373,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
             for lang, row in val.items():
                 log.info("val %-10s plain %.4f (%.3f bits/byte)  fim psm %.4f  spm %.4f  repo %.4f", lang, row["plain"],
                          row.get("plain_bits_per_byte", float("nan")), row["psm"], row["spm"], row.get("repo", float("nan")))
+                if RETRIEVED_KINDS[0] in row:
+                    log.info("val %-10s at retrieved cursors: with context %.4f, without %.4f", lang,
+                             *(row[k] for k in RETRIEVED_KINDS))
     run.metrics["wall"]["total_s"] = round(time.time() - T0, 1)
     if not failed:
         run.metrics["status"] = "done"
