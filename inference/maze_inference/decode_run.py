@@ -308,7 +308,8 @@ _REPAIR_MARGIN = 4.0
 
 class Attempts:
     """The restarts after a dead end: a line started in a way no ending can join to the suffix (an `if`
-    header where the next line is not indented deeper), or the budget ran out with no join point. Where the
+    header where the next line is not indented deeper), or the budget ran out with no join point or with
+    only ones the final check refuses (a line that opens a block the document does not need). Where the
     document is broken at the cursor the same start is tried once more taking the first repairing ending
     (`repairing_end`); then each attempt's first content token is forbidden at its step (`bans`)."""
 
@@ -323,9 +324,12 @@ class Attempts:
     def may_restart(self) -> bool:
         return self.attempt < self.settings.restarts
 
-    def again(self, run: DecodeRun, finish: FinishReason) -> bool:
-        """After an attempt: whether to try again (with `eager` or a new ban)."""
-        dead = finish in (FinishReason.NO_VALID_TOKEN, FinishReason.LENGTH, FinishReason.LOOP) and not run.has_join_point
+    def again(self, run: DecodeRun, finish: FinishReason, text: str) -> bool:
+        """After an attempt that showed `text`: whether to try again (with `eager` or a new ban). An attempt
+        cut short whose text the final check refuses is a dead end too: it would be dropped, and another
+        start may give one the user can keep."""
+        cut_short = finish in (FinishReason.NO_VALID_TOKEN, FinishReason.LENGTH, FinishReason.LOOP)
+        dead = cut_short and (not run.has_join_point or not run.ending_ok(text))
         active = self.constraint
         if active is None or active.window.must_accept or not dead or run.first_content is None \
                 or not self.may_restart:

@@ -167,7 +167,7 @@ def decode(
         run = DecodeRun(tok, active, settings, eager_repair=attempts.eager)
         finish, text = _generate(model, run, logits, settings, attempts.bans, attempts.may_restart, cancel, deadline)
         total_tokens += len(run.ids)
-        if not attempts.again(run, finish):
+        if not attempts.again(run, finish, text):
             break
     done = time.perf_counter()
     return DecodeOutcome(

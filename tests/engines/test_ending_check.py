@@ -49,6 +49,22 @@ async def test_a_refused_ending_is_not_taken() -> None:
     await engine.close()
 
 
+async def test_an_attempt_cut_short_with_only_refused_endings_starts_again() -> None:
+    """Out of tokens with every join point refused by the final check: the text would be dropped, so
+    the decoder starts again with that start forbidden instead of showing nothing."""
+    engine = EmbeddedEngine()
+    request = dataclasses.replace(_request(), max_tokens=3)
+    plain = (await engine.complete(request)).text.strip()
+    assert plain
+
+    def refuse_that_start(text: str) -> bool:
+        return not text.strip().startswith(plain[0])
+
+    again = await engine.complete(dataclasses.replace(request, ending_check=refuse_that_start))
+    assert again.text.strip() and refuse_that_start(again.text), again
+    await engine.close()
+
+
 class RecordingEngine(EmbeddedEngine):
     """The embedded engine, keeping the last request it was given."""
 

@@ -207,7 +207,7 @@ class VLLMEngine:
                 active.rewind()
             run = DecodeRun(model.tokenizer, active, settings, eager_repair=attempts.eager)
             reason, text = await self._attempt(model, request, settings, level, prompt, attempts, run, spent)
-            if not attempts.again(run, reason):
+            if not attempts.again(run, reason, text):
                 break
         done = time.perf_counter()
         first_token = spent.first_token or started
