@@ -285,7 +285,7 @@ RULES: list[tuple[str | Callable[[str], bool], Callable[[Command, Path], None]]]
     (r"^maze corpus pin", skip(REGISTRIES)),
     (lambda text: bool(re.search(r"--tasks (realcode|crossfile)", text)) and not (ROOT / ".data/heldout").is_dir(),
      skip("reads the held-out packages `maze corpus fetch --heldout .data/heldout` downloads from the registries")),
-    (r"\.data/(sources|corpus)|^maze (--log-level \S+ )?corpus (build|pack)|^maze model tokenizer", skip(CORPUS)),
+    (r"\.data/(sources|corpus)|^maze (--log-level \S+ )?corpus (build|pack|retrieve)|^maze model tokenizer", skip(CORPUS)),
     (lambda text: text.startswith("maze grammar fuzz -") and not _is_synopsis(text), fuzz_report),
     (r"^bash scripts/test\.sh", skip("is the whole test suite, this test included")),
     (r"^hx ", skip("Helix is not among the editors' tools setup.sh installs; tests/editors/test_helix.py drives "
