@@ -55,7 +55,8 @@ class DecodeSettings:
     suffix: str = ""  # the text after the cursor (the start of it is enough): re-typing it means ending
     guards: bool = True  # re-typing the suffix ends, loops end; off for the raw unconstrained baseline
     must_write: bool = False  # the cursor is on a blank line (the user pressed Enter): no empty ending
-    restarts: int = 3  # dead ends (see `decode`) retried: eagerly repairing, then with the first content token forbidden
+    restarts: int = 6  # dead ends (see `decode`) retried: eagerly repairing, then with the first content token forbidden
+    # (6, not 3: realcode empties 6.2 -> 5.5 %, p95 latency unchanged, p99 0.46 -> 0.69 s where it was empty before)
     natural_top: int = 3  # an ending among the model's top choices makes a join point "natural"
     # The document-level judge of an ending (the pipeline's final check): the grammar's join test reads
     # only a window of the suffix as a valid *prefix*, which an unclosed `{` or `(` still is; an ending
