@@ -86,13 +86,14 @@ class HealIndex:
             # grammar accepts has every start accepted), and where it spells all of it, its bit decides.
             prefix = next((t for size in range(len(rest), 0, -1) if (t := self._single.get(rest[:size])) is not None),
                           None)
-            if prefix is None or not _bit(grammar, prefix):
+            if prefix is None or not mask_allows(grammar, prefix):
                 continue
             if self._bytes[prefix] == rest or accepts(rest):
                 out.append(token)
         return out
 
 
-def _bit(mask: NDArray[np.int32], token: int) -> bool:
+def mask_allows(mask: NDArray[np.int32], token: int) -> bool:
+    """Whether llguidance's packed bitmask (32 tokens per int32 word) allows `token`."""
     word, bit = divmod(token, 32)
     return word < mask.shape[0] and bool((int(mask[word]) >> bit) & 1)

@@ -42,7 +42,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from maze_inference.engines.vllm.batch import ConstrainedBatch, GrammarTemplates, RowState, allowed_tokens
+from maze_inference.decode_run import allowed_from_bitmask as allowed_tokens  # a bitmask row as booleans
+from maze_inference.engines.vllm.batch import ConstrainedBatch, GrammarTemplates, RowState
 from maze_inference.engines.vllm.engine import VLLMEngine
 from maze_inference.engines.vllm.processor import PROCESSOR_FQCN
 from maze_inference.engines.vllm.results import valid_text

@@ -31,6 +31,7 @@ from maze_inference.endings import EXIT_CLOSERS, retypes_suffix
 from maze_inference.engines.base import CompletionRequest
 from maze_inference.engines.prompting import decode_settings
 from maze_inference.engines.vllm.wire import EXTRA_ARGS_KEY, bans_from_wire, context_from_wire
+from maze_inference.healing import mask_allows
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ class ConstrainedBatch:
             first_only[:words] |= extra
         if row.run.settings.guards:
             for token in self._retyping(row):
-                if not _get_bit(target, token):
+                if not mask_allows(target, token):
                     _set_bit(first_only, token, True)
         if first_only.any():
             self.first_only_used = True
@@ -393,13 +394,3 @@ def _set_bit(row: NDArray[np.int32], token: int, value: bool) -> None:
         return
     flag = np.int32(np.uint32(1 << bit).view(np.int32))
     row[word] = (row[word] | flag) if value else (row[word] & ~flag)
-
-
-def _get_bit(row: NDArray[np.int32], token: int) -> bool:
-    word, bit = divmod(token, 32)
-    return word < row.shape[0] and bool((int(row[word]) >> bit) & 1)
-
-
-def allowed_tokens(row: NDArray[np.int32], vocab: int) -> NDArray[np.bool_]:
-    """A bitmask row as booleans (what the torch layer computes on the device)."""
-    return np.unpackbits(row.view(np.uint8), bitorder="little")[:vocab].astype(bool)
